@@ -32,3 +32,8 @@ export interface Detector {
 
 /** A shared, frozen empty result: returning it allocates nothing. */
 export const NO_DETECTIONS: readonly Detection[] = Object.freeze([]);
+
+/** Where a node is mounted decides which detectors run and their default thresholds. */
+export type NodeRole = 'display_case' | 'window' | 'balcony';
+
+export const NODE_ROLES: readonly NodeRole[] = ['display_case', 'window', 'balcony'];
