@@ -31,10 +31,17 @@ export interface PipelineSnapshot {
   thresholds: ThresholdReading[];
 }
 
+/** Cross-sensor evidence: the vibration pipeline reports a flex or shock of the pane; the acoustic one uses it. */
+export type FlexListener = (atMs: number, peakG: number) => void;
+
 export interface Pipeline {
   readonly kind: PipelineKind;
   /** Feeds one block (any rate the pipeline accepts); returns detections decided within it. */
   push(block: SampleBlock): readonly Detection[];
   reset(): void;
   snapshot(): PipelineSnapshot;
+  /** Acoustic pipeline: a flex/shock seen by the accelerometer on the same pane (raises glass-break confidence). */
+  noteFlex?(atMs: number, peakG: number): void;
+  /** Tilt pipeline: forget the learned home position and learn it again from the next samples. */
+  relearn?(): void;
 }
