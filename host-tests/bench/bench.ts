@@ -21,13 +21,21 @@ interface FftFigures {
   node: { us: number; fftjs_us: number };
 }
 
-async function fftInXs(): Promise<FftFigures['xs']> {
+/** XS computrons per call of RealFft.forward and fft.js realTransform at each size (dispatch subtracted). */
+async function fftInXs(sizes: number[]): Promise<Map<number, FftFigures['xs']>> {
   const entry = fileURLToPath(new URL('./entries/fft.entry.ts', import.meta.url));
-  // Each twice: the second call is the steady state (both engines are deterministic: they match).
-  const run = await runInXs(entry, ['noop', 'realFft', 'realFft', 'fftJs', 'fftJs'].map((name) => ({ name })));
-  const [noop, , ours, , theirs] = run.results;
-  if (noop === undefined || ours === undefined || theirs === undefined) throw new Error('bench: missing XS results');
-  return { computrons: ours.computrons - noop.computrons, fftjs_computrons: theirs.computrons - noop.computrons };
+  // Each twice: the second call is the steady state (both are deterministic: the two calls match).
+  const commands = [{ name: 'noop' }, ...sizes.flatMap((n) => ['prepare', 'realFft', 'realFft', 'fftJs', 'fftJs'].map((name) => ({ name, arg: n })))];
+  const run = await runInXs(entry, commands);
+  const noop = run.results[0];
+  const figures = new Map<number, FftFigures['xs']>();
+  sizes.forEach((n, i) => {
+    const ours = run.results[1 + 5 * i + 2];
+    const theirs = run.results[1 + 5 * i + 4];
+    if (noop === undefined || ours === undefined || theirs === undefined) throw new Error('bench: missing XS results');
+    figures.set(n, { computrons: ours.computrons - noop.computrons, fftjs_computrons: theirs.computrons - noop.computrons });
+  });
+  return figures;
 }
 
 /** Median over batches of the time per call, in microseconds, after a warm-up. */
@@ -52,10 +60,12 @@ function round(value: number, digits: number): number {
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
+  const sizes = json ? [FFT_BENCH_SIZE] : [64, 128, 256, 512, 1024, 2048];
+  const xs = await fftInXs(sizes);
   const fftCase = createFftCase();
   const fft: FftFigures = {
     n: FFT_BENCH_SIZE,
-    xs: await fftInXs(),
+    xs: xs.get(FFT_BENCH_SIZE) ?? { computrons: NaN, fftjs_computrons: NaN },
     node: { us: round(timeUs(fftCase.realFft), 2), fftjs_us: round(timeUs(fftCase.fftJs), 2) },
   };
   const registryFile = fileURLToPath(new URL('./pipelines.registry.ts', import.meta.url));
@@ -71,9 +81,13 @@ async function main(): Promise<void> {
     return;
   }
   const lines = [
-    `FFT n=${fft.n}            XS computrons   Node µs`,
-    `  RealFft.forward      ${String(fft.xs.computrons).padStart(13)}   ${fft.node.us.toFixed(2).padStart(7)}`,
-    `  fft.js realTransform ${String(fft.xs.fftjs_computrons).padStart(13)}   ${fft.node.fftjs_us.toFixed(2).padStart(7)}`,
+    `FFT n=${fft.n}: Node µs per call: RealFft.forward ${fft.node.us.toFixed(2)}, fft.js realTransform ${fft.node.fftjs_us.toFixed(2)}`,
+    '',
+    'FFT size   XS computrons: RealFft.forward   fft.js realTransform   ratio',
+    ...sizes.map((n) => {
+      const f = xs.get(n) ?? { computrons: NaN, fftjs_computrons: NaN };
+      return `${String(n).padStart(8)}   ${String(f.computrons).padStart(30)}   ${String(f.fftjs_computrons).padStart(20)}   ${(f.computrons / f.fftjs_computrons).toFixed(2).padStart(5)}`;
+    }),
     '',
     'Pipelines, per second of signal   XS computrons   XS alloc bytes   XS ms   Node ms',
   ];
