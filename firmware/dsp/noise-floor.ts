@@ -5,7 +5,7 @@
  * Works on levels in dB (dBFS, dB re 1 g, ...) because the rise rate is a rate in dB.
  *
  * Because the floor hugs the quiet moments, it sits below the mean level of fluctuating noise (for
- * steady white noise about 0.6 dB with 4 ms frames, 0.1 dB with 32 ms frames; more for an ambience
+ * steady white noise about 0.6 dB with 4 ms frames, within 0.25 dB with 32 ms frames; more for an ambience
  * that comes and goes): set margins above it on the frame length they will be used with.
  */
 

@@ -64,11 +64,16 @@ describe('simulator/signals/resample', function () {
     { from: 1600, to: 50, hz: 40 },
     { from: 1600, to: 50, hz: 173 },
   ];
+  const suppressions: string[] = [];
+  after(function () {
+    if (suppressions.length > 0) console.log(`      suppression above the new Nyquist: ${suppressions.join(', ')}`);
+  });
   for (const { from, to, hz } of aliasing) {
     it(`${from} → ${to} Hz suppresses a ${hz} Hz tone (above the new Nyquist) by at least 40 dB`, function () {
       const out = resample(tones(from, to <= 50 ? 20 : 1, [hz], [0.9]), to);
       const suppressionDb = toDb(innerRms(out, 0) / (0.9 / Math.SQRT2));
       assert.ok(suppressionDb < -40, `${suppressionDb.toFixed(1)} dB`);
+      suppressions.push(`${hz} Hz ${from}→${to}: ${suppressionDb.toFixed(1)} dB`);
     });
   }
 
