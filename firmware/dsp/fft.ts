@@ -38,7 +38,7 @@ export class RealFft implements Fft {
   readonly #radix2First: boolean;
   /** For every radix-4 pass after the first and every k < span: cos, sin of W^k, W^2k, W^3k (W = e^(−2πi/(4·span))). */
   readonly #twiddles: Float64Array;
-  /** ½·cos and ½·sin of −2πk/n for the split, k ≤ n/4. */
+  /** ½·cos and ½·sin of −2πk/n for the split, k < n/4. */
   readonly #splitCos: Float64Array;
   readonly #splitSin: Float64Array;
   readonly #re: Float64Array;
