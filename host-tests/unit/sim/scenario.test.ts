@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EVENT_KINDS, EVENT_SPECS, FAULT_KINDS } from '../../../simulator/scenario/catalogue';
 import { loadScenarioFile, parseScenarioText, resolveScenarioPath } from '../../../simulator/scenario/load';
 import { roomAt } from '../../../simulator/scenario/plan';
@@ -217,6 +221,24 @@ describe('shipped scenarios', function () {
     const s = loadScenarioFile('smoke');
     assert.ok(s.durationS <= 15);
     assert.ok(s.timeline.length > 0 && s.faults.length > 0);
+  });
+});
+
+describe('npm run check-scenario', function () {
+  it('prints a summary of each valid file, every problem of an invalid one, and exits 1', function () {
+    this.timeout(20_000);
+    const directory = mkdtempSync(path.join(tmpdir(), 'vitrine-scenario-'));
+    try {
+      const bad = path.join(directory, 'bad.json');
+      writeFileSync(bad, JSON.stringify(edited({ seed: -1, 'timeline[0].at': 'soon' })));
+      const cli = fileURLToPath(new URL('../../../simulator/cli/check-scenario.ts', import.meta.url));
+      const run = spawnSync(process.execPath, ['--import', 'tsx', cli, 'smoke', bad], { encoding: 'utf8' });
+      assert.equal(run.status, 1);
+      assert.match(run.stdout, /^ok smoke: "Smoke test", 12 s, 2 nodes, 3 events \(2 threats\), 4 faults$/m);
+      assert.match(run.stderr, /bad\.json: 2 problems\n {2}seed: must be an integer from 0 to 4294967295, got -1\n {2}timeline\[0\]\.at: must be a non-negative number of seconds, got "soon"/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
 
