@@ -54,7 +54,8 @@ for (const { name, start } of brokers) {
     }
 
     function transport(options: Partial<MqttTransportOptions> = {}): MqttTransport {
-      const t = new MqttTransport({ url: broker.url, random: new Rng(clientNumber).next.bind(new Rng(clientNumber)), ...options });
+      const rng = new Rng(clientNumber);
+      const t = new MqttTransport({ url: broker.url, random: () => rng.next(), ...options });
       cleanups.push(() => t.stop(true));
       return t;
     }
