@@ -46,6 +46,8 @@ export type Command =
   | { name: 'reboot'; id: string; reason: string };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+/** A payload that parsed as JSON but was refused still yields its id for the answer. */
+export type ParsedPayload = { ok: true; value: Record<string, unknown> } | { ok: false; error: string; id: string | null };
 
 /** Depth of the deepest `{`/`[` nesting, counting no further than limit + 1 (strings skipped). */
 export function nestingDepth(text: string, limit: number): number {
@@ -88,24 +90,24 @@ function findForbiddenKey(value: unknown, path: string): string | undefined {
 }
 
 /** A command payload as a plain JSON object, or why it is not acceptable. */
-export function parseCommandPayload(payload: string): Parsed<Record<string, unknown>> {
+export function parseCommandPayload(payload: string): ParsedPayload {
   if (payload.length > COMMAND_MAX_BYTES || utf8Length(payload) > COMMAND_MAX_BYTES) {
-    return { ok: false, error: `payload: ${utf8Length(payload)} bytes; a command may have at most ${COMMAND_MAX_BYTES}` };
+    return { ok: false, error: `payload: ${utf8Length(payload)} bytes; a command may have at most ${COMMAND_MAX_BYTES}`, id: null };
   }
   if (nestingDepth(payload, COMMAND_MAX_DEPTH) > COMMAND_MAX_DEPTH) {
-    return { ok: false, error: `payload: nested deeper than ${COMMAND_MAX_DEPTH} levels` };
+    return { ok: false, error: `payload: nested deeper than ${COMMAND_MAX_DEPTH} levels`, id: null };
   }
   let body: unknown;
   try {
     body = JSON.parse(payload);
   } catch (error) {
-    return { ok: false, error: `payload: not JSON (${(error as Error).message})` };
+    return { ok: false, error: `payload: not JSON (${(error as Error).message})`, id: null };
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    return { ok: false, error: 'payload: must be a JSON object' };
+    return { ok: false, error: 'payload: must be a JSON object', id: null };
   }
   const forbidden = findForbiddenKey(body, 'payload');
-  if (forbidden !== undefined) return { ok: false, error: `${forbidden}: this key is not allowed` };
+  if (forbidden !== undefined) return { ok: false, error: `${forbidden}: this key is not allowed`, id: requestId(body as Record<string, unknown>) };
   return { ok: true, value: body as Record<string, unknown> };
 }
 

@@ -486,7 +486,7 @@ export class SensorNode {
     const shownName = name.slice(0, 32);
     const parsed = parseCommandPayload(payload);
     if (!parsed.ok) {
-      this.#answer(run, null, shownName, { ok: false, error: parsed.error });
+      this.#answer(run, parsed.id, shownName, { ok: false, error: parsed.error });
       return;
     }
     const id = requestId(parsed.value);
