@@ -10,7 +10,7 @@ import type { DetectorKey, NodeConfig } from './config';
 import { DETECTOR_KEYS } from './config';
 import type { OutboxMessage, OverflowSummary } from './outbox';
 import type { AlertFault, AlertMessage, AlertType, NodeTopics, SensorName, Severity } from './protocol';
-import { PROTOCOL_VERSION } from './protocol';
+import { ALERT_TYPES, PROTOCOL_VERSION } from './protocol';
 
 /** Index of each threat in the per-detector arrays (the order of DETECTOR_KEYS). */
 function threatIndex(type: ThreatType): number {
@@ -85,8 +85,8 @@ export class AlertManager {
   #windowMs = 1500;
   #stateHoldMs = 30000;
   #walkTestUntilMs: number | undefined;
-  /** Types whose state flag is ON, and since when it was last refreshed (uptime ms). */
-  readonly #stateOn = new Map<AlertType, number>();
+  /** Per alert type (ALERT_TYPES order; threats first): uptime the state flag was last refreshed, NaN while OFF. */
+  readonly #stateSinceMs = new Float64Array(ALERT_TYPES.length).fill(Number.NaN);
   readonly #sensorFaults = new Set<SensorName>();
 
   constructor(options: AlertManagerOptions) {
@@ -144,18 +144,26 @@ export class AlertManager {
     }
     if (this.#held[index] !== undefined || detection.decidedMs - this.#lastAlertMs[index] < this.#cooldownMs[index]) {
       this.#merged[index]++;
-      if (this.#stateOn.has(THREATS[index])) this.#stateOn.set(THREATS[index], detection.decidedMs);
+      if (!Number.isNaN(this.#stateSinceMs[index])) this.#stateSinceMs[index] = detection.decidedMs;
       return;
     }
     this.#lastAlertMs[index] = detection.decidedMs;
     if (this.#requireCorroboration[index] === 1 && this.#walkTestUntilMs === undefined && this.#corroborators(index, detection.onsetMs) === 0) {
-      // Hold it for the corroboration window: an agreeing detector releases it at once as corroborated.
-      const copy: Detection = { ...detection, features: { ...detection.features } };
-      const timer = this.#o.clock.setTimer(() => this.#release(index), Math.max(0, detection.decidedMs + this.#windowMs - this.#o.clock.uptimeMs()));
-      this.#held[index] = { detection: copy, timer };
+      this.#hold(index, detection);
       return;
     }
     this.#raiseThreat(index, detection);
+  }
+
+  /**
+   * Holds a detection for the corroboration window: an agreeing detector releases it at once as
+   * corroborated. (Its own method: the timer's closure would otherwise make every call of
+   * #onDetection allocate a scope in XS.)
+   */
+  #hold(index: number, detection: Detection): void {
+    const copy: Detection = { ...detection, features: { ...detection.features } };
+    const delayMs = Math.max(0, detection.decidedMs + this.#windowMs - this.#o.clock.uptimeMs());
+    this.#held[index] = { detection: copy, timer: this.#o.clock.setTimer(() => this.#release(index), delayMs) };
   }
 
   /** Bit i set: threat i had an onset within the corroboration window of `onsetMs` (flex counts as impact for glass break). */
@@ -203,7 +211,7 @@ export class AlertManager {
 
   /** The node is back in its orientation (or it was re-learned): state/tamper goes OFF. */
   tamperCleared(): void {
-    if (this.#stateOn.delete('tamper')) this.#o.onState('tamper', false);
+    this.#setStateOff('tamper');
   }
 
   /** A sensor fault raised (active) or cleared. Faults are real even in walk-test mode. */
@@ -217,9 +225,8 @@ export class AlertManager {
     else this.#sensorFaults.delete(sensor);
     const isOn = this.#sensorFaults.size > 0;
     if (isOn !== wasOn) {
-      if (isOn) this.#stateOn.set('sensor_fault', Infinity); // held until every sensor recovers
-      else this.#stateOn.delete('sensor_fault');
-      this.#o.onState('sensor_fault', isOn);
+      if (isOn) this.#setState('sensor_fault', Infinity); // held until every sensor recovers
+      else this.#setStateOff('sensor_fault');
     }
   }
 
@@ -251,23 +258,28 @@ export class AlertManager {
       this.#walkTestUntilMs = undefined;
       this.#o.log.log('info', 'walk-test mode ended');
     }
-    for (const [type, sinceMs] of this.#stateOn) {
-      if (nowMs - sinceMs >= this.#stateHoldMs) {
-        this.#stateOn.delete(type);
-        this.#o.onState(type, false);
-      }
+    for (let i = 0; i < ALERT_TYPES.length; i++) {
+      if (nowMs - this.#stateSinceMs[i] >= this.#stateHoldMs) this.#setStateOff(ALERT_TYPES[i]); // false for NaN (OFF)
     }
   }
 
   /** Whether the retained state flag of `type` is ON (for republishing after a reconnect). */
   isOn(type: AlertType): boolean {
-    return this.#stateOn.has(type);
+    return !Number.isNaN(this.#stateSinceMs[ALERT_TYPES.indexOf(type)]);
   }
 
   #setState(type: AlertType, atMs: number): void {
-    const wasOn = this.#stateOn.has(type);
-    this.#stateOn.set(type, atMs);
+    const index = ALERT_TYPES.indexOf(type);
+    const wasOn = !Number.isNaN(this.#stateSinceMs[index]);
+    this.#stateSinceMs[index] = atMs;
     if (!wasOn) this.#o.onState(type, true);
+  }
+
+  #setStateOff(type: AlertType): void {
+    const index = ALERT_TYPES.indexOf(type);
+    if (Number.isNaN(this.#stateSinceMs[index])) return;
+    this.#stateSinceMs[index] = Number.NaN;
+    this.#o.onState(type, false);
   }
 
   #emit(type: AlertType, severity: Severity, score: number, test: boolean, corroborated: string[], onsetMs: number,

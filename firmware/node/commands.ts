@@ -5,6 +5,7 @@
  * is answered on cmd/result with a reason naming what and where; the node's state stays as it was.
  */
 import type { ConfigMode } from './config';
+import { hasControlCharacters } from './config';
 import type { CommandName } from './protocol';
 import { COMMAND_NAMES } from './protocol';
 import { utf8Length } from './stored-text';
@@ -114,7 +115,7 @@ export function parseCommandPayload(payload: string): ParsedPayload {
 /** The request id if the body has a usable one (for the answer even when the rest is wrong). */
 export function requestId(body: Record<string, unknown> | undefined): string | null {
   const id = body?.id;
-  return typeof id === 'string' && id.length > 0 && id.length <= ID_MAX && !/[\u0000-\u001f]/.test(id) ? id : null;
+  return typeof id === 'string' && id.length > 0 && id.length <= ID_MAX && !hasControlCharacters(id) ? id : null;
 }
 
 export function isCommandName(name: string): name is CommandName {

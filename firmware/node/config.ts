@@ -250,6 +250,15 @@ function describe(value: unknown): string {
   return String(value);
 }
 
+/** True if `text` contains C0 control characters or DEL (they have no place in names or ids). */
+export function hasControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
 function checkText(value: unknown, path: string, maxLength: number, problems: string[], allowEmpty = true): void {
   if (typeof value !== 'string') {
     problems.push(`${path}: must be a string, not ${describe(value)}`);
@@ -257,7 +266,7 @@ function checkText(value: unknown, path: string, maxLength: number, problems: st
     problems.push(`${path}: is ${value.length} characters long; at most ${maxLength} are allowed`);
   } else if (!allowEmpty && value.length === 0) {
     problems.push(`${path}: must not be empty`);
-  } else if (/[\u0000-\u001f\u007f]/.test(value)) {
+  } else if (hasControlCharacters(value)) {
     problems.push(`${path}: must not contain control characters`);
   }
 }

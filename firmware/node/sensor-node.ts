@@ -164,7 +164,9 @@ export class SensorNode {
     try {
       pipelines = this.#buildPipelines(loaded.config);
     } catch (error) {
-      if (loaded.config === this.#defaults) throw new Error(`SensorNode: createPipelines failed on the default configuration: ${errorText(error)}`);
+      if (loaded.config === this.#defaults) {
+        throw new Error(`SensorNode: createPipelines failed on the default configuration: ${errorText(error)}`, { cause: error });
+      }
       loaded = this.#configFallback(`the pipelines refused the stored configuration (${errorText(error)})`);
       pipelines = this.#buildPipelines(loaded.config);
     }
