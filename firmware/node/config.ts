@@ -89,7 +89,7 @@ export const ALERT_TIMING_SPECS: OptionSpecs<AlertTimingOptions> = {
 
 const cooldownSpec = (defaultMs: number, what: string): NumberOptionSpec => ({
   kind: 'number', default: defaultMs, unit: 'ms', min: 0, max: 3600000, integer: true,
-  doc: `After a ${what} alert, further ${what} detections within this time are folded into it.`,
+  doc: `Detections of the ${what} detector within this time after its last alert are folded into it (counted in merged).`,
 });
 
 export const COOLDOWN_SPECS: OptionSpecs<Record<DetectorKey, number>> = {
@@ -101,8 +101,8 @@ export const COOLDOWN_SPECS: OptionSpecs<Record<DetectorKey, number>> = {
 
 const corroborationSpec = (what: string): BooleanOptionSpec => ({
   kind: 'boolean', default: false,
-  doc: `A ${what} detection is only raised as an alarm when another detector of the node agrees within ` +
-    'alerts.corroborationWindowMs; otherwise it is published with severity warning.',
+  doc: `Detections of the ${what} detector are raised as alarms only when another detector of the node agrees within ` +
+    'alerts.corroborationWindowMs; otherwise they are published with severity warning.',
 });
 
 export const CORROBORATION_SPECS: OptionSpecs<Record<DetectorKey, boolean>> = {

@@ -28,6 +28,9 @@ describe('XS engine: the node (SensorNode on in-memory ports)', function () {
       { name: 'allocate', arg: 0, gcBefore: true }, { name: 'allocate', arg: 100, gcBefore: true },
       { name: 'setup', arg: 'grinding' },
       emit('grinding', 'accelerometer', 0), emit('grinding', 'accelerometer', 100),
+      { name: 'setup', arg: 'knocking' },
+      emit('knocking', 'accelerometer', 0), emit('knocking', 'accelerometer', 100),
+      { name: 'flexNotes', arg: 'knocking' },
     ]);
   });
 
@@ -56,10 +59,11 @@ describe('XS engine: the node (SensorNode on in-memory ports)', function () {
     console.log(`      session: ${node.length} messages, identical in XS and Node; ${run.results[0].computrons} computrons in XS`);
   });
 
-  it('allocates nothing per block in the steady state, nor while a cooldown folds ongoing detections', function () {
+  it('allocates nothing per block in the steady state, nor while a cooldown folds detections or flexes corroborate', function () {
     const [none, hundred] = run.results.slice(11).map((r) => r.allocatedSlots!);
     assert.ok(hundred - none >= 100, `the measurement sees allocation: ${hundred - none} slots for 100 objects`);
-    const slots = [...run.results.slice(3, 11), ...run.results.slice(14, 16)].map((r) => r.allocatedSlots);
+    assert.equal(run.results[19].value, 100 + 1, 'every knocking block reached the acoustic pipeline as a flex');
+    const slots = [...run.results.slice(3, 11), ...run.results.slice(14, 16), ...run.results.slice(17, 19)].map((r) => r.allocatedSlots);
     for (let i = 0; i < slots.length; i += 2) {
       assert.equal(slots[i + 1], slots[i], `command ${i + 3}: ${slots[i + 1]} slots for 100+ blocks vs ${slots[i]} for none`);
     }

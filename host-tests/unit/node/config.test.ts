@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ConfigContext, JsonObject, NodeConfig } from '../../../firmware/node/config';
 import {
-  ALERT_TIMING_SPECS, HEALTH_SPECS, ROLE_DETECTORS_ENABLED, TELEMETRY_SPECS, applyConfigChange, checkConfigContext, checkProvisioning,
+  ALERT_TIMING_SPECS, COOLDOWN_SPECS, CORROBORATION_SPECS, HEALTH_SPECS, ROLE_DETECTORS_ENABLED, TELEMETRY_SPECS, applyConfigChange, checkConfigContext, checkProvisioning,
   clientIdFor, defaultConfig, effectiveConfig, mergePatch, validateConfig,
 } from '../../../firmware/node/config';
 import { NODE_ROLES } from '../../../firmware/detect/types';
@@ -166,7 +166,11 @@ describe('node configuration', function () {
   it('documents every alert, health and telemetry key with its default in docs/configuration.md', async function () {
     const { readFileSync } = await import('node:fs');
     const doc = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
-    for (const [group, specs] of [['alerts', ALERT_TIMING_SPECS], ['health', HEALTH_SPECS], ['telemetry', TELEMETRY_SPECS]] as const) {
+    const groups = [
+      ['alerts', ALERT_TIMING_SPECS], ['alerts.cooldownMs', COOLDOWN_SPECS], ['alerts.requireCorroboration', CORROBORATION_SPECS],
+      ['health', HEALTH_SPECS], ['telemetry', TELEMETRY_SPECS],
+    ] as const;
+    for (const [group, specs] of groups) {
       for (const [key, spec] of Object.entries(specs)) {
         const row = doc.split('\n').find((line) => line.startsWith(`| \`${group}.${key}\``));
         assert.ok(row !== undefined, `docs/configuration.md has no row for ${group}.${key}`);

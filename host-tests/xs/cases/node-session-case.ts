@@ -85,8 +85,11 @@ class NullPipeline implements Pipeline {
   }
 }
 
-/** test: stand-in pipelines in a quiet room; null: pipelines that do nothing; grinding: a grinder alert raised, detections still coming. */
-export type BlockRigKind = 'test' | 'null' | 'grinding';
+/**
+ * test: stand-in pipelines in a quiet room; null: pipelines that do nothing; grinding: a grinder alert
+ * raised, detections still coming; knocking: every accelerometer block a pane flex (cross-sensor evidence).
+ */
+export type BlockRigKind = 'test' | 'null' | 'grinding' | 'knocking';
 
 /** A started node whose sources are filled once with a quiet room, ready for emitBlocks. */
 export function makeBlockRig(kind: BlockRigKind): NodeRig {
@@ -99,6 +102,9 @@ export function makeBlockRig(kind: BlockRigKind): NodeRig {
     rig.accelSignal = 'grind';
     rig.run(1000); // the grinder alert is raised; every further block is a detection folded by the cooldown
     if (!rig.transport.published.some((p) => p.topic.endsWith('/alert'))) throw new Error('grinding rig: no grinder alert');
+  } else if (kind === 'knocking') {
+    rig.accelSignal = 'knock';
+    rig.run(20); // fills the accelerometer block with a knock, which emitBlocks then repeats
   }
   return rig;
 }
