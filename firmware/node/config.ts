@@ -136,7 +136,7 @@ export const HEALTH_SPECS: OptionSpecs<HealthConfig> = {
   },
   keepaliveS: {
     kind: 'number', default: 5, unit: 's', min: 2, max: 60, integer: true,
-    doc: 'MQTT keepalive: the broker publishes the will (offline) after 1.5 × this of silence. Applies at the next connection.',
+    doc: 'MQTT keepalive: the broker publishes the will (offline) after 1.5 × this of silence. The session keeps the value it started with: applies after the next reboot.',
   },
   noDataMs: {
     kind: 'number', default: 1000, unit: 'ms', min: 200, max: 10000, integer: true,

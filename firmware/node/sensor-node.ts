@@ -88,7 +88,8 @@ interface Running {
   resultSeq: number;
   /** Set by cmd/reboot: restart once this answer is delivered. */
   reboot: { resultId: string; reason: string } | undefined;
-  pipelineFaulted: boolean;
+  /** Blocks a pipeline threw on, this boot. */
+  pipelineFailures: number;
 }
 
 interface LoadedConfig {
@@ -201,7 +202,7 @@ export class SensorNode {
       tickTimer: clock.setTimer(() => this.#tick(), TICK_MS, TICK_MS),
       heartbeatTimer: clock.setTimer(() => this.#heartbeat(), config.health.heartbeatMs, config.health.heartbeatMs),
       boot, heartbeatSeq: 0, connects: 0, disconnects: 0, lastDisconnect: '', resultSeq: 0,
-      reboot: undefined, pipelineFaulted: false,
+      reboot: undefined, pipelineFailures: 0,
     };
     this.#run = run;
     outbox.load();
@@ -338,10 +339,12 @@ export class SensorNode {
   }
 
   #pipelineFailed(run: Running, kind: PipelineKind, error: unknown): void {
-    this.#ports.log.log('error', `${kind} pipeline failed on a block: ${errorText(error)}`);
-    if (run.pipelineFaulted) return; // one node_fault per boot is enough; the log has every occurrence
-    run.pipelineFaulted = true;
-    run.alerts.nodeFault(['pipeline_error'], `${kind} pipeline: ${errorText(error)}`, 'warning', {});
+    const failures = ++run.pipelineFailures;
+    // A broken pipeline fails on every block: log the first few, then every hundredth, and raise one node_fault.
+    if (failures <= 3 || failures % 100 === 0) {
+      this.#ports.log.log('error', `${kind} pipeline failed on a block (${failures} failures this boot): ${errorText(error)}`);
+    }
+    if (failures === 1) run.alerts.nodeFault(['pipeline_error'], `${kind} pipeline: ${errorText(error)}`, 'warning', {});
   }
 
   #onSourceFault(sensor: 'microphone' | 'accelerometer', fault: SensorSourceFault): void {
@@ -357,20 +360,21 @@ export class SensorNode {
     const run = this.#run;
     if (run === undefined) return;
     const now = this.#ports.clock.uptimeMs();
-    for (const health of [run.micHealth, run.accelHealth]) {
-      if (health === undefined) continue;
-      const change = health.evaluate(now);
-      if (change !== 'none') {
-        run.alerts.sensorFault(health.kind, health.faultCodes, change === 'raised', change === 'raised' ? health.faultOnsetMs : now,
-          health.features(now));
-      }
-    }
+    if (run.micHealth !== undefined) this.#evaluateHealth(run, run.micHealth, now);
+    if (run.accelHealth !== undefined) this.#evaluateHealth(run, run.accelHealth, now);
     if (run.accelHealth !== undefined && !run.accelHealth.faulted) {
       const change = run.orientation.evaluate(run.accelHealth.meanG, now - TICK_MS, now);
       if (change === 'raised') run.alerts.raiseTamper(run.orientation.awaySinceMs, { angleDeg: run.orientation.angleDeg });
       else if (change === 'cleared') run.alerts.tamperCleared();
     }
     run.alerts.tick(now);
+  }
+
+  #evaluateHealth(run: Running, health: SensorHealth, now: number): void {
+    const change = health.evaluate(now);
+    if (change === 'none') return;
+    const raised = change === 'raised';
+    run.alerts.sensorFault(health.kind, health.faultCodes, raised, raised ? health.faultOnsetMs : now, health.features(now));
   }
 
   #heartbeat(): void {
