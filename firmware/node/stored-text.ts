@@ -66,9 +66,3 @@ export function readChunked(storage: Storage, prefix: string): string | undefine
   }
   return text;
 }
-
-export function removeChunked(storage: Storage, prefix: string): void {
-  const count = Number(storage.read(`${prefix}#`) ?? '0');
-  storage.remove(`${prefix}#`);
-  for (let i = 0; i < count; i++) storage.remove(`${prefix}${i}`);
-}
