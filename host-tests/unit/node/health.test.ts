@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import type { AlertMessage, HeartbeatMessage } from '../../../firmware/node/protocol';
+import type { AccelSignal, MicSignal } from '../../helpers/node-rig';
+import { NodeRig } from '../../helpers/node-rig';
+import { checkMessage } from '../../helpers/protocol-schemas';
+
+/** Runs until an alert of `type` appears (at most `limitMs`); returns it with the uptime it was published at. */
+function runUntilAlert(rig: NodeRig, type: string, limitMs: number): { alert: AlertMessage; atMs: number } | undefined {
+  const seen = rig.json<AlertMessage>('alert').length;
+  for (let t = 0; t < limitMs; t += 100) {
+    rig.run(100);
+    const found = rig.json<AlertMessage>('alert').slice(seen).find((a) => a.type === type);
+    if (found !== undefined) return { alert: found, atMs: rig.clock.uptimeMs() };
+  }
+  return undefined;
+}
+
+function states(rig: NodeRig, type: string): string[] {
+  return rig.transport.on(rig.node.topics.state[type as 'tamper']).map((p) => p.payload);
+}
+
+function assertAllValid(rig: NodeRig): void {
+  for (const p of rig.transport.published) assert.deepEqual(checkMessage(p.topic, p.payload), [], p.topic);
+}
+
+describe('node health: sensor faults found in the signal and reported by sources', function () {
+  const micCases: [MicSignal, string][] = [['flat', 'flat'], ['off', 'no_data'], ['clip', 'saturated']];
+  for (const [signal, code] of micCases) {
+    it(`microphone ${signal}: sensor_fault '${code}' within 5 s, cleared after recovery`, function () {
+      const rig = new NodeRig().start();
+      rig.run(6000);
+      assert.deepEqual(rig.json('alert'), [], 'a healthy node raises nothing');
+      rig.micSignal = signal;
+      const startMs = rig.clock.uptimeMs();
+      const raised = runUntilAlert(rig, 'sensor_fault', 8000);
+      assert.ok(raised !== undefined, 'sensor_fault raised');
+      assert.ok(raised.atMs - startMs <= 5000, `raised ${raised.atMs - startMs} ms after the fault began`);
+      assert.equal(raised.alert.severity, 'warning');
+      assert.deepEqual(raised.alert.fault?.source, 'microphone');
+      assert.ok(raised.alert.fault?.codes.includes(code), `codes ${raised.alert.fault?.codes.join()}`);
+      assert.equal(raised.alert.fault?.active, true);
+      assert.ok(raised.alert.onsetUptimeMs >= startMs - 1000 && raised.alert.onsetUptimeMs <= startMs + 1000);
+      assert.deepEqual(states(rig, 'sensor_fault'), ['OFF', 'ON']);
+      rig.run(5000);
+      const hb = rig.json<HeartbeatMessage>('hb').at(-1)!;
+      assert.equal(hb.sensors.microphone.state, 'fault');
+      assert.ok(hb.sensors.microphone.faults.includes(code as never));
+      rig.micSignal = 'quiet';
+      const cleared = runUntilAlert(rig, 'sensor_fault', 8000);
+      assert.ok(cleared !== undefined, 'the recovery is reported');
+      assert.deepEqual([cleared.alert.severity, cleared.alert.fault?.active, cleared.alert.fault?.detail], ['info', false, 'microphone: recovered']);
+      assert.deepEqual(states(rig, 'sensor_fault'), ['OFF', 'ON', 'OFF']);
+      rig.run(5000);
+      assert.equal(rig.json<HeartbeatMessage>('hb').at(-1)!.sensors.microphone.state, 'ok');
+      assertAllValid(rig);
+    });
+  }
+
+  const accelCases: [AccelSignal, string][] = [['flat', 'flat'], ['weightless', 'gravity'], ['off', 'no_data']];
+  for (const [signal, code] of accelCases) {
+    it(`accelerometer ${signal}: sensor_fault '${code}' within 5 s`, function () {
+      const rig = new NodeRig().start();
+      rig.run(6000);
+      rig.accelSignal = signal;
+      const startMs = rig.clock.uptimeMs();
+      const raised = runUntilAlert(rig, 'sensor_fault', 8000);
+      assert.ok(raised !== undefined);
+      assert.ok(raised.atMs - startMs <= 5000, `raised after ${raised.atMs - startMs} ms`);
+      assert.equal(raised.alert.fault?.source, 'accelerometer');
+      assert.ok(raised.alert.fault?.codes.includes(code), `codes ${raised.alert.fault?.codes.join()}`);
+      if (code === 'gravity') assert.ok(raised.alert.features.gravityG < 0.1, `gravityG ${raised.alert.features.gravityG}`);
+    });
+  }
+
+  it('lost blocks (sequence gaps) that persist raise lost_blocks; one lost block does not', function () {
+    const rig = new NodeRig().start();
+    rig.run(3000);
+    rig.accel!.skip(1);
+    rig.run(6000);
+    assert.deepEqual(rig.json('alert'), [], 'a single gap is not a fault');
+    const startMs = rig.clock.uptimeMs();
+    let raisedAt: number | undefined;
+    for (let t = 0; t < 6000 && raisedAt === undefined; t += 20) {
+      rig.accel!.skip(1); // every other block lost
+      rig.run(20);
+      if (rig.json('alert').length > 0) raisedAt = rig.clock.uptimeMs();
+    }
+    assert.ok(raisedAt !== undefined && raisedAt - startMs <= 5000);
+    const alert = rig.json<AlertMessage>('alert')[0];
+    assert.deepEqual(alert.fault?.codes, ['lost_blocks']);
+    assert.ok(alert.features.lostBlocks >= 50, `lostBlocks ${alert.features.lostBlocks}`);
+  });
+
+  it('source-reported faults: a missing chip is raised, and cleared once blocks flow again', function () {
+    const rig = new NodeRig().start();
+    rig.run(2000);
+    rig.accelSignal = 'off';
+    rig.accel!.fault('missing_chip', 'LIS3DH does not answer on I2C 0x18');
+    const raised = runUntilAlert(rig, 'sensor_fault', 5000);
+    assert.ok(raised !== undefined);
+    assert.deepEqual(raised.alert.fault?.codes, ['no_data', 'missing_chip']);
+    assert.match(rig.log.lines.join('\n'), /accelerometer: missing_chip: LIS3DH does not answer/);
+    rig.accelSignal = 'rest';
+    assert.equal(runUntilAlert(rig, 'sensor_fault', 8000)?.alert.fault?.active, false);
+  });
+
+  it('source-reported overruns that keep coming raise overrun', function () {
+    const rig = new NodeRig().start();
+    rig.run(2000);
+    for (let t = 0; t < 5000; t += 200) {
+      rig.mic!.fault('overrun', 'I2S DMA overrun');
+      rig.run(200);
+    }
+    const alert = rig.json<AlertMessage>('alert').find((a) => a.type === 'sensor_fault');
+    assert.ok(alert !== undefined);
+    assert.deepEqual(alert.fault?.codes, ['overrun']);
+  });
+
+  it('reports sensors the node does not have as absent, and raises nothing for them', function () {
+    const rig = new NodeRig({ microphone: false }).start();
+    rig.run(11_000);
+    assert.deepEqual(rig.json('alert'), []);
+    const hb = rig.json<HeartbeatMessage>('hb').at(-1)!;
+    assert.equal(hb.sensors.microphone.state, 'absent');
+    assert.equal(hb.sensors.accelerometer.state, 'ok');
+    assert.equal(hb.sensors.accelerometer.blocks, 499, 'blocks of 20 ms completed before the heartbeat at 10 000 ms');
+  });
+
+  it('tamper: the node turned away from its learned orientation raises an alarm; cmd/relearn accepts the new one', function () {
+    const rig = new NodeRig().start();
+    rig.run(5000);
+    rig.accelSignal = 'turned';
+    const startMs = rig.clock.uptimeMs();
+    const raised = runUntilAlert(rig, 'tamper', 6000);
+    assert.ok(raised !== undefined);
+    assert.ok(raised.atMs - startMs <= 5000);
+    assert.equal(raised.alert.severity, 'alarm');
+    assert.ok(Math.abs(raised.alert.features.angleDeg - 90) < 2, `angle ${raised.alert.features.angleDeg}`);
+    assert.deepEqual(states(rig, 'tamper'), ['OFF', 'ON']);
+    rig.run(60_000);
+    assert.deepEqual(states(rig, 'tamper'), ['OFF', 'ON'], 'stays ON while the node is away');
+    rig.command('relearn', { id: 'r1' });
+    assert.deepEqual(states(rig, 'tamper'), ['OFF', 'ON', 'OFF']);
+    rig.run(10_000);
+    assert.equal(rig.json<AlertMessage>('alert').filter((a) => a.type === 'tamper').length, 1, 'the new orientation is home now');
+  });
+
+  it('a small lean (3°) is not tamper', function () {
+    const rig = new NodeRig().start();
+    rig.run(5000);
+    rig.accelSignal = 'lean';
+    rig.run(20_000);
+    assert.deepEqual(rig.json('alert'), []);
+  });
+});
