@@ -1,0 +1,98 @@
+/**
+ * The contract between the scenario's sensor sources and the signal library: a registry says, for each
+ * event kind and each sensor that hears it (EVENT_SPECS[kind].heardBy), which generator renders it, and
+ * how the ambient is rendered. A scenario that uses a kind with no generator for a sensor that hears it
+ * is refused at start-up with the kind, the sensor and the timeline entry named: never silence.
+ *
+ * Units: microphone signals are fractions of the microphone's full scale (1 channel); accelerometer
+ * signals are in g, 3 channels, in the STRUCTURE frame (x along the surface, y across it, z up) and
+ * hold only what the event adds: dynamic acceleration, plus the change of gravity for a tilt. The
+ * source adds gravity, turns everything into the sensor's frame (mounting), adds the sensor's own noise
+ * and quantises.
+ */
+import type { SensorKind } from '../../firmware/ports';
+import type { NodeRole } from '../../firmware/detect/types';
+import { EVENT_SPECS } from '../scenario/catalogue';
+import type { EventKind } from '../scenario/catalogue';
+import type { Ambient, Scenario, ScenarioNode, Surface, TimelineEvent } from '../scenario/types';
+import type { Rng } from '../signals/rng';
+import type { Signal } from '../signals/signal';
+import { reachOf } from './reach';
+
+/** Everything a generator needs to render one event as one node's sensor receives it. */
+export interface EventRenderRequest {
+  event: TimelineEvent;
+  sensor: SensorKind;
+  rateHz: number;
+  node: { id: string; role: NodeRole; surface: Surface };
+  /** Level change at the node relative to the event's stated levels (distance), dB; 0 for node and room events. */
+  gainDb: number;
+  /** RMS of the node's ambient on this sensor (microphone: full-scale units; accelerometer: g, vector RMS): levels in dB are above this. */
+  floorRms: number;
+  /** Seeded for this event, node and sensor: the same scenario renders the same signal. */
+  rng: Rng;
+}
+
+/** What a generator returns: the signal and where it starts relative to the event's `at`. */
+export interface RenderedEvent {
+  /** Seconds from the event's `at` to the first frame of `signal` (may be negative for a run-up). */
+  offsetS: number;
+  signal: Signal;
+}
+
+export type EventRenderer = (request: EventRenderRequest) => RenderedEvent;
+
+export interface AmbientRenderRequest {
+  ambient: Ambient;
+  sensor: SensorKind;
+  rateHz: number;
+  node: { id: string; role: NodeRole; surface: Surface };
+  /** Length of the piece to render, seconds (the source cross-fades consecutive pieces). */
+  durationS: number;
+  rng: Rng;
+}
+
+export interface AmbientGenerator {
+  /** A piece of ambient (same units and frames as events; accelerometer: dynamic part only, no gravity). */
+  render(request: AmbientRenderRequest): Signal;
+  /** The ambient floor (RMS) the pieces have at a node: what event levels in dB are relative to. */
+  floorRms(ambient: Ambient, sensor: SensorKind, rateHz: number): number;
+}
+
+export interface GeneratorRegistry {
+  /** Per event kind, per sensor that hears it. */
+  readonly events: { readonly [K in EventKind]?: Partial<Readonly<Record<SensorKind, EventRenderer>>> };
+  readonly ambient: AmbientGenerator;
+}
+
+/** Why a scenario cannot be rendered with a registry: one line per missing generator. */
+export function missingGenerators(scenario: Scenario, registry: GeneratorRegistry): string[] {
+  const problems: string[] = [];
+  scenario.timeline.forEach((event, index) => {
+    const reached = scenario.nodes.filter((node: ScenarioNode) => reachOf(scenario, event, node) !== undefined);
+    if (reached.length === 0) return;
+    for (const sensor of EVENT_SPECS[event.what].heardBy) {
+      if (registry.events[event.what]?.[sensor] === undefined) {
+        problems.push(`timeline[${index}] (${event.what} at ${event.at} s, "${event.label}"): ` +
+          `the signal library has no ${sensor} generator for '${event.what}' yet`);
+      }
+    }
+  });
+  return problems;
+}
+
+export class MissingGeneratorError extends Error {
+  readonly problems: string[];
+
+  constructor(source: string, problems: string[]) {
+    super(`${source}: cannot render ${problems.length} event${problems.length === 1 ? '' : 's'}:\n  ${problems.join('\n  ')}`);
+    this.name = 'MissingGeneratorError';
+    this.problems = problems;
+  }
+}
+
+/** Throws MissingGeneratorError naming every event the registry cannot render. */
+export function assertRenderable(scenario: Scenario, registry: GeneratorRegistry, source = scenario.name): void {
+  const problems = missingGenerators(scenario, registry);
+  if (problems.length > 0) throw new MissingGeneratorError(source, problems);
+}

@@ -1,0 +1,242 @@
+/**
+ * What one sensor of one node picks up over the whole scenario, rendered ahead in chunks: the ambient
+ * (pieces cross-faded into each other) plus every timeline event that reaches the node, from the
+ * generators of the signal library; then, as the part would: gravity and the mounting for the
+ * accelerometer, the part's own noise, and quantisation to saturating 16-bit counts (feedBlocks rules).
+ *
+ * Frames are counted on the scenario's timeline (frame n is at n / rateHz seconds), so the signal
+ * goes on while the node is off and a rebooted node hears the world where it is. Chunks behind the
+ * reader are dropped; an event's rendering is kept from its first chunk to its last.
+ */
+import type { SensorKind } from '../../firmware/ports';
+import { EVENT_SPECS } from '../scenario/catalogue';
+import type { Scenario, ScenarioNode, TimelineEvent } from '../scenario/types';
+import type { Signal } from '../signals/signal';
+import { frameCount } from '../signals/signal';
+import type { EventRenderRequest, GeneratorRegistry, RenderedEvent } from './generators';
+import { assertRenderable } from './generators';
+import { mountingRotation, rotateFrames } from './mounting';
+import type { Rotation } from './mounting';
+import { reachOf } from './reach';
+import { derivedRng, derivedSeed } from './seed';
+import type { SensorModel } from './sensors';
+
+export interface SensorSignalOptions {
+  scenario: Scenario;
+  node: ScenarioNode;
+  model: SensorModel;
+  registry: GeneratorRegistry;
+  /** Chunk length, seconds; default 1. */
+  chunkS?: number;
+  /** Cross-fade between consecutive ambient pieces, seconds; default 0.05. */
+  fadeS?: number;
+}
+
+/** Render cost, for the real-time factor (render time / signal time). */
+export interface RenderStats {
+  renderedS: number;
+  renderMs: number;
+  /** The longest single chunk render, including any event rendered for it, ms. */
+  worstChunkMs: number;
+}
+
+interface Contribution {
+  index: number;
+  event: TimelineEvent;
+  gainDb: number;
+  /** First frame the event may touch (its `at` minus a possible run-up is known only once rendered). */
+  atFrame: number;
+  /** Last frame (exclusive) it may touch before rendering: the end of the event plus a generous tail. */
+  untilFrame: number;
+  rendered: { startFrame: number; signal: Signal } | undefined;
+}
+
+/** Generators may ring on past an event's end (reverberation, a ringing pane): keep them this long. */
+const TAIL_S = 5;
+/** A run-up before `at` longer than this is cut: a chunk already delivered cannot take it. */
+const MAX_RUN_UP_S = 5;
+
+export class SensorSignal {
+  readonly model: SensorModel;
+  readonly kind: SensorKind;
+  readonly #scenario: Scenario;
+  readonly #node: ScenarioNode;
+  readonly #registry: GeneratorRegistry;
+  readonly #chunkFrames: number;
+  readonly #fadeFrames: number;
+  readonly #rotation: Rotation;
+  readonly #floorRms: number;
+  readonly #contributions: Contribution[];
+  readonly #chunks = new Map<number, Int16Array>();
+  /** The ambient piece's tail beyond the last rendered chunk, to fade into the next one. */
+  #ambientTail: { chunk: number; data: Float32Array } | undefined;
+  /** Fraction of a chunk after which the next one is rendered: staggered per node and sensor. */
+  readonly #prefetchAt: number;
+  readonly stats: RenderStats = { renderedS: 0, renderMs: 0, worstChunkMs: 0 };
+
+  constructor(options: SensorSignalOptions) {
+    const { scenario, node, model, registry } = options;
+    assertRenderable(scenario, registry);
+    this.model = model;
+    this.kind = model.kind;
+    this.#scenario = scenario;
+    this.#node = node;
+    this.#registry = registry;
+    const chunkS = options.chunkS ?? 1;
+    this.#chunkFrames = Math.round(chunkS * model.rateHz);
+    this.#fadeFrames = Math.min(this.#chunkFrames, Math.round((options.fadeS ?? 0.05) * model.rateHz));
+    this.#rotation = mountingRotation(node.mounting.orientation);
+    this.#floorRms = registry.ambient.floorRms(scenario.ambient, model.kind, model.rateHz);
+    this.#prefetchAt = 0.25 + 0.5 * (derivedSeed(scenario.seed, node.id, model.kind, 'prefetch') / 2 ** 32);
+    this.#contributions = [];
+    scenario.timeline.forEach((event, index) => {
+      if (!(EVENT_SPECS[event.what].heardBy as readonly SensorKind[]).includes(model.kind)) return;
+      const reach = reachOf(scenario, event, node);
+      if (reach === undefined) return;
+      this.#contributions.push({
+        index, event, gainDb: reach.gainDb,
+        atFrame: Math.round((event.at - MAX_RUN_UP_S) * model.rateHz),
+        untilFrame: Math.round((event.at + event.durationS + TAIL_S) * model.rateHz),
+        rendered: undefined,
+      });
+    });
+  }
+
+  /** The ambient floor (RMS) this sensor hears: event levels in dB are relative to it. */
+  get floorRms(): number {
+    return this.#floorRms;
+  }
+
+  /**
+   * Copies counts of frames [startFrame, startFrame + frames) into `out` (interleaved), rendering
+   * whatever chunk is missing, then renders the next chunk ahead once the reader is far enough into this one.
+   */
+  read(startFrame: number, frames: number, out: Int16Array): void {
+    const channels = this.model.channels;
+    let frame = startFrame;
+    let written = 0;
+    while (written < frames) {
+      const chunk = Math.floor(frame / this.#chunkFrames);
+      const data = this.#chunk(chunk);
+      const offset = frame - chunk * this.#chunkFrames;
+      const n = Math.min(frames - written, this.#chunkFrames - offset);
+      out.set(data.subarray(offset * channels, (offset + n) * channels), written * channels);
+      written += n;
+      frame += n;
+    }
+    const lastChunk = Math.floor((frame - 1) / this.#chunkFrames);
+    if (frame - lastChunk * this.#chunkFrames >= this.#prefetchAt * this.#chunkFrames) this.#chunk(lastChunk + 1);
+    this.#forgetBefore(Math.floor(startFrame / this.#chunkFrames));
+  }
+
+  #chunk(chunk: number): Int16Array {
+    const cached = this.#chunks.get(chunk);
+    if (cached !== undefined) return cached;
+    const started = performance.now();
+    const data = this.#render(chunk);
+    const ms = performance.now() - started;
+    this.stats.renderMs += ms;
+    this.stats.renderedS += this.#chunkFrames / this.model.rateHz;
+    this.stats.worstChunkMs = Math.max(this.stats.worstChunkMs, ms);
+    this.#chunks.set(chunk, data);
+    return data;
+  }
+
+  #forgetBefore(chunk: number): void {
+    for (const key of this.#chunks.keys()) if (key < chunk - 1) this.#chunks.delete(key);
+    const firstFrame = chunk * this.#chunkFrames;
+    for (const c of this.#contributions) {
+      if (c.rendered !== undefined && c.rendered.startFrame + frameCount(c.rendered.signal) < firstFrame) c.rendered = undefined;
+    }
+  }
+
+  #render(chunk: number): Int16Array {
+    const channels = this.model.channels;
+    const n = this.#chunkFrames;
+    const first = chunk * n;
+    const mix = new Float32Array(n * channels);
+    this.#addAmbient(chunk, mix);
+    for (const c of this.#contributions) {
+      if (c.untilFrame <= first || c.atFrame >= first + n) continue;
+      const rendered = this.#rendered(c);
+      const source = rendered.signal.data;
+      const from = Math.max(first, rendered.startFrame);
+      const to = Math.min(first + n, rendered.startFrame + frameCount(rendered.signal));
+      for (let f = from; f < to; f++) {
+        const s = (f - rendered.startFrame) * channels;
+        const d = (f - first) * channels;
+        for (let ch = 0; ch < channels; ch++) mix[d + ch] += source[s + ch];
+      }
+    }
+    const rng = derivedRng(this.#scenario.seed, this.#node.id, this.kind, 'noise', chunk);
+    if (channels === 3) {
+      for (let k = 2; k < mix.length; k += 3) mix[k] += 1; // gravity: +1 g up in the structure frame
+      rotateFrames(this.#rotation, mix);
+    }
+    const noise = this.model.noiseRms;
+    const scale = 1 / this.model.unitsPerCount;
+    const counts = new Int16Array(n * channels);
+    for (let i = 0; i < mix.length; i++) {
+      const v = Math.round((mix[i] + noise * rng.normal()) * scale);
+      counts[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+    }
+    return counts;
+  }
+
+  /** Adds this chunk's ambient into `mix`, fading the previous piece's tail into the new piece's head. */
+  #addAmbient(chunk: number, mix: Float32Array): void {
+    const { channels, rateHz } = this.model;
+    const n = this.#chunkFrames;
+    const fade = this.#fadeFrames;
+    const piece = this.#registry.ambient.render({
+      ambient: this.#scenario.ambient,
+      sensor: this.kind,
+      rateHz,
+      node: { id: this.#node.id, role: this.#node.role, surface: this.#node.mounting.surface },
+      durationS: (n + fade) / rateHz,
+      rng: derivedRng(this.#scenario.seed, this.#node.id, this.kind, 'ambient', chunk),
+    });
+    if (piece.rateHz !== rateHz || piece.channels !== channels || frameCount(piece) < n + fade) {
+      throw new Error(`ambient generator returned ${frameCount(piece)} frames of ${piece.channels} channel(s) at ${piece.rateHz} Hz; ` +
+        `expected ${n + fade} frames of ${channels} at ${rateHz} Hz`);
+    }
+    const data = piece.data;
+    const tail = this.#ambientTail?.chunk === chunk - 1 ? this.#ambientTail.data : undefined;
+    for (let f = 0; f < n; f++) {
+      // Equal-power fade: the pieces are independent noise, so their powers add.
+      const inGain = tail === undefined || f >= fade ? 1 : Math.sin((Math.PI / 2) * ((f + 0.5) / fade));
+      const outGain = tail === undefined || f >= fade ? 0 : Math.cos((Math.PI / 2) * ((f + 0.5) / fade));
+      for (let ch = 0; ch < channels; ch++) {
+        const i = f * channels + ch;
+        mix[i] += inGain * data[i] + (outGain === 0 ? 0 : outGain * (tail as Float32Array)[i]);
+      }
+    }
+    this.#ambientTail = { chunk, data: data.slice(n * channels, (n + fade) * channels) };
+  }
+
+  #rendered(c: Contribution): { startFrame: number; signal: Signal } {
+    if (c.rendered !== undefined) return c.rendered;
+    const request: EventRenderRequest = {
+      event: c.event,
+      sensor: this.kind,
+      rateHz: this.model.rateHz,
+      node: { id: this.#node.id, role: this.#node.role, surface: this.#node.mounting.surface },
+      gainDb: c.gainDb,
+      floorRms: this.#floorRms,
+      rng: derivedRng(this.#scenario.seed, this.#node.id, this.kind, 'event', c.index),
+    };
+    const renderer = this.#registry.events[c.event.what]?.[this.kind];
+    if (renderer === undefined) throw new Error(`no ${this.kind} generator for '${c.event.what}'`); // assertRenderable ran
+    const result: RenderedEvent = renderer(request);
+    const { signal } = result;
+    if (signal.rateHz !== this.model.rateHz || signal.channels !== this.model.channels) {
+      throw new Error(`the ${this.kind} generator for '${c.event.what}' returned ${signal.channels} channel(s) at ${signal.rateHz} Hz; ` +
+        `expected ${this.model.channels} at ${this.model.rateHz} Hz`);
+    }
+    const offsetS = Math.max(-MAX_RUN_UP_S, result.offsetS);
+    const startFrame = Math.round((c.event.at + offsetS) * this.model.rateHz);
+    c.rendered = { startFrame, signal };
+    c.untilFrame = startFrame + frameCount(signal);
+    return c.rendered;
+  }
+}
