@@ -35,7 +35,7 @@ export function constructorOf<O, T extends object>(create: (options: O) => T): n
 /** An interrupt line: the chip drives it; a Digital fake fires onReadable on rising edges. */
 export class InterruptLine {
   level = 0;
-  #listeners: Array<() => void> = [];
+  readonly #listeners = new Set<() => void>();
   edges = 0;
   /** While held (the JS thread is busy), an edge waits and is delivered on release, as Moddable queues it. */
   held = false;
@@ -64,7 +64,7 @@ export class InterruptLine {
   }
 
   digitalConstructor(opened: { pins: number[] }): DigitalIoConstructor {
-    const line = this;
+    const listeners = this.#listeners;
     class FakeDigital implements DigitalIo {
       static readonly Input = 'input';
       static readonly Rising = 1;
@@ -75,10 +75,10 @@ export class InterruptLine {
         }
         opened.pins.push(options.pin);
         this.#listener = options.onReadable;
-        line.#listeners.push(this.#listener);
+        listeners.add(this.#listener);
       }
       close(): void {
-        line.#listeners = line.#listeners.filter((l) => l !== this.#listener);
+        listeners.delete(this.#listener);
       }
     }
     return FakeDigital;
@@ -203,32 +203,31 @@ abstract class FakeFifoChip {
       const nack = (): never => {
         throw new Error(`I2C NACK at address 0x${options.address.toString(16)}`);
       };
-      const chip = this;
       return {
-        readUint8(register: number): number {
+        readUint8: (register: number): number => {
           if (!present) nack();
-          chip.check();
-          const value = chip.readByte(register & 0x7f);
-          chip.endRead();
+          this.check();
+          const value = this.readByte(register & 0x7f);
+          this.endRead();
           return value;
         },
-        writeUint8(register: number, value: number): void {
+        writeUint8: (register: number, value: number): void => {
           if (!present) nack();
-          chip.check();
-          chip.writeByte(register & 0x7f, value);
+          this.check();
+          this.writeByte(register & 0x7f, value);
         },
-        readBuffer(register: number, buffer: Uint8Array): void {
+        readBuffer: (register: number, buffer: Uint8Array): void => {
           if (!present) nack();
-          chip.check();
-          const increment = chip.i2cAutoIncrementFlag === 0 || (register & chip.i2cAutoIncrementFlag) !== 0;
+          this.check();
+          const increment = this.i2cAutoIncrementFlag === 0 || (register & this.i2cAutoIncrementFlag) !== 0;
           let address = register & 0x7f;
           for (let i = 0; i < buffer.length; i++) {
-            buffer[i] = chip.readByte(address);
-            if (increment) address = chip.nextAddress(address);
+            buffer[i] = this.readByte(address);
+            if (increment) address = this.nextAddress(address);
           }
-          chip.endRead();
+          this.endRead();
         },
-        close(): void {},
+        close: (): void => {},
       };
     });
   }
@@ -237,20 +236,19 @@ abstract class FakeFifoChip {
   spi(opened: SpiIoOptions[] = []): SpiIoConstructor {
     return constructorOf((options: SpiIoOptions): SpiIo => {
       opened.push(options);
-      const chip = this;
       let selected = false;
       let address = 0;
       let reading = false;
       let multiple = false;
       const next = (): void => {
-        if (multiple) address = chip.nextAddress(address);
+        if (multiple) address = this.nextAddress(address);
       };
       return {
-        write(buffer: Uint8Array): void {
+        write: (buffer: Uint8Array): void => {
           if (options.mode !== 3) throw new Error(`SPI mode ${options.mode}: the chip samples in mode 3`);
           let i = 0;
           if (!selected) {
-            chip.check();
+            this.check();
             selected = true;
             reading = (buffer[0] & 0x80) !== 0;
             multiple = (buffer[0] & 0x40) !== 0;
@@ -258,24 +256,24 @@ abstract class FakeFifoChip {
             i = 1;
           }
           for (; i < buffer.length; i++) {
-            if (!reading) chip.writeByte(address, buffer[i]);
+            if (!reading) this.writeByte(address, buffer[i]);
             next();
           }
         },
-        read(buffer: Uint8Array): void {
+        read: (buffer: Uint8Array): void => {
           if (!selected || !reading) throw new Error('SPI read without a read command');
           for (let i = 0; i < buffer.length; i++) {
-            buffer[i] = chip.readByte(address);
+            buffer[i] = this.readByte(address);
             next();
           }
         },
-        flush(deselect?: boolean): void {
+        flush: (deselect?: boolean): void => {
           if (deselect === true && selected) {
-            if (reading) chip.endRead();
+            if (reading) this.endRead();
             selected = false;
           }
         },
-        close(): void {},
+        close: (): void => {},
       };
     });
   }
@@ -413,7 +411,7 @@ export class FakeAdxl345 extends FakeFifoChip {
     return this.registers[address];
   }
 
-  endRead(): void {
+  override endRead(): void {
     if (this.#dataRead) {
       this.#dataRead = false;
       this.#overrunFlag = false;
