@@ -95,6 +95,18 @@ export class BlockAssembler {
     return jumped;
   }
 
+  /**
+   * Delivers a whole block the caller wrote into `block.samples` itself (a source that can read straight
+   * into the block saves the copy). Its newest frame was sampled at about `readMs`. Only between whole
+   * blocks: never mix with a partly filled push(). Returns true on a forward jump, like push().
+   */
+  deliverWhole(readMs: number, sink: BlockSink): boolean {
+    const jumped = this.#startBlock(readMs - this.#blockFrames * this.#periodMs);
+    this.block.sequence = this.#nextSequence++;
+    sink.onBlock(this.block);
+    return jumped;
+  }
+
   /** Samples were lost: drop the partial block, skip a sequence number, re-anchor the timeline. */
   markGap(): void {
     this.#filled = 0;
