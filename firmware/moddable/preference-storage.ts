@@ -60,15 +60,16 @@ export class PreferenceStorage implements Storage {
       throw new Error(`storage value for '${key}' is ${bytes} bytes; NVS stores at most ${NVS_MAX_STRING_BYTES} ` +
         '(4000 with its terminator)');
     }
-    const added = !this.#keys.includes(key);
+    const previous = this.#keys;
+    const added = !previous.includes(key);
     // The index first: after a power cut it may name a key with no value (dropped at the next start),
     // never leave a value that keys() cannot find.
     if (added) this.#saveIndex([...this.#keys, key], `storage write of '${key}'`);
     try {
       this.#preference.set(this.#domain, key, value);
     } catch (error) {
-      if (added) this.#saveIndex(this.#keys, `storage write of '${key}'`);
-      throw new Error(`storage write of '${key}' (${bytes} bytes) failed: ${messageOf(error)}`);
+      if (added) this.#saveIndex(previous, `storage write of '${key}'`);
+      throw new Error(`storage write of '${key}' (${bytes} bytes) failed: ${messageOf(error)}`, { cause: error });
     }
   }
 
@@ -77,7 +78,7 @@ export class PreferenceStorage implements Storage {
     try {
       this.#preference.delete(this.#domain, key);
     } catch (error) {
-      throw new Error(`storage remove of '${key}' failed: ${messageOf(error)}`);
+      throw new Error(`storage remove of '${key}' failed: ${messageOf(error)}`, { cause: error });
     }
     if (this.#keys.includes(key)) this.#saveIndex(this.#keys.filter((k) => k !== key), `storage remove of '${key}'`);
   }
@@ -113,7 +114,7 @@ export class PreferenceStorage implements Storage {
       if (keys.length === 0) this.#preference.delete(this.#domain, INDEX_KEY);
       else this.#preference.set(this.#domain, INDEX_KEY, text);
     } catch (error) {
-      throw new Error(`${what} failed updating the key index: ${messageOf(error)}`);
+      throw new Error(`${what} failed updating the key index: ${messageOf(error)}`, { cause: error });
     }
     this.#keys = keys;
   }
