@@ -97,11 +97,18 @@ export class BlockAssembler {
 
   /**
    * Delivers a whole block the caller wrote into `block.samples` itself (a source that can read straight
-   * into the block saves the copy). Its newest frame was sampled at about `readMs`. Only between whole
-   * blocks: never mix with a partly filled push(). Returns true on a forward jump, like push().
+   * into the block saves the copy). Its newest frame was sampled at about `readMs`; undefined when the
+   * caller knows the block simply continues the previous one but has no usable time for it. Only between
+   * whole blocks: never mix with a partly filled push(). Returns true on a forward jump, like push().
    */
-  deliverWhole(readMs: number, sink: BlockSink): boolean {
-    const jumped = this.#startBlock(readMs - this.#blockFrames * this.#periodMs);
+  deliverWhole(readMs: number | undefined, sink: BlockSink): boolean {
+    let jumped = false;
+    if (readMs === undefined && this.#anchored) {
+      this.block.t0Ms = this.#lastT0Ms + this.#blockFrames * this.#periodMs;
+      this.#lastT0Ms = this.block.t0Ms;
+    } else {
+      jumped = this.#startBlock((readMs ?? 0) - this.#blockFrames * this.#periodMs);
+    }
     this.block.sequence = this.#nextSequence++;
     sink.onBlock(this.block);
     return jumped;

@@ -68,8 +68,11 @@ export class MicrophoneSource implements SensorSource {
       channels: 1,
       blockFrames: this.#blockFrames,
       unitsPerCount: 1 / 32768,
-      // ESP32's driver task moves audio in chunks of up to 2048 bytes (64 ms): callbacks are that coarse.
+      // ESP32's driver task moves audio in chunks of up to 2048 bytes (64 ms), and a late callback sees
+      // old audio at a later "now": measurements are that coarse, so only gross jumps count, and the
+      // timeline follows the measurements slowly (the I2S clock drifts by ppm, not by milliseconds).
       jumpToleranceMs: options.jumpToleranceMs ?? 150,
+      driftCorrection: 1 / 256,
     });
     const samples = this.#assembler.block.samples;
     this.#blockBytes = new Uint8Array(samples.buffer, samples.byteOffset, this.#blockFrames * BYTES_PER_FRAME);
@@ -108,10 +111,8 @@ export class MicrophoneSource implements SensorSource {
     const events = this.#events;
     if (io === undefined || events === undefined) return;
     const nowMs = this.#options.clock.uptimeMs();
-    if (available >= this.#ringBytes) {
-      this.#assembler.markGap();
-      events.onFault(this.#overrunFault);
-    }
+    // A full ring dropped the audio that came after what it holds: the loss is at its end.
+    const overran = available >= this.#ringBytes;
     const blockBytes = this.#blockBytes.byteLength;
     let waitingFrames = Math.floor(available / BYTES_PER_FRAME);
     while (waitingFrames >= this.#blockFrames) {
@@ -123,8 +124,16 @@ export class MicrophoneSource implements SensorSource {
         return;
       }
       waitingFrames -= this.#blockFrames;
-      // The newest frame of this block is `waitingFrames` frames older than the newest one available.
-      if (this.#assembler.deliverWhole(nowMs - waitingFrames * this.#periodMs, events)) events.onFault(this.#overrunFault);
+      // The newest frame of this block is `waitingFrames` frames older than the newest one available;
+      // after an overrun the ring holds old audio and "now" says nothing about it: just continue.
+      const readMs = overran ? undefined : nowMs - waitingFrames * this.#periodMs;
+      if (this.#assembler.deliverWhole(readMs, events)) events.onFault(this.#overrunFault);
+    }
+    if (overran) {
+      // The partial block before the loss cannot be completed: discard it, then mark the gap.
+      if (waitingFrames > 0) io.read(this.#blockBytes.subarray(0, waitingFrames * BYTES_PER_FRAME));
+      this.#assembler.markGap();
+      events.onFault(this.#overrunFault);
     }
   }
 }
