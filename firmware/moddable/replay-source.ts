@@ -13,7 +13,7 @@ import { parseWav, type WavLayout } from './wav';
 export interface ReplaySourceOptions {
   kind: SensorKind;
   /** The WAV image: an ArrayBuffer, or a Moddable Resource (a HostBuffer, which XS typed arrays accept). */
-  wav: ArrayBuffer | HostBuffer;
+  wav: ArrayBuffer | { readonly byteLength: number };
   /** Names the recording in errors (e.g. the resource path). */
   name: string;
   clock: Clock;

@@ -50,7 +50,7 @@ function fakeTimer(): { timer: TimerIo; time: { ticks: number }; advance(ms: num
 describe('device: clock over timer and time', function () {
   it('counts uptime across the 32-bit tick counter wrapping, signed or unsigned', function () {
     for (const [start, wrapped] of [[2147483000, -2147483000], [4294967000, 500]] as const) {
-      const time = { ticks: start };
+      const time: { ticks: number } = { ticks: start };
       const clock = new DeviceClock({ timer: fakeTimer().timer, time });
       time.ticks = start + 100;
       assert.equal(clock.uptimeMs(), 100);
