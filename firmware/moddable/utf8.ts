@@ -47,7 +47,10 @@ export function encodeUtf8(text: string): Uint8Array {
   return out;
 }
 
-/** Decodes `length` bytes; malformed sequences become U+FFFD instead of throwing (payloads are untrusted). */
+/**
+ * Decodes `length` bytes; malformed sequences become U+FFFD instead of throwing (payloads are untrusted),
+ * one per maximal invalid subpart, as the WHATWG decoder does.
+ */
 export function decodeUtf8(bytes: Uint8Array, length = bytes.length): string {
   let text = '';
   let i = 0;
@@ -57,21 +60,15 @@ export function decodeUtf8(bytes: Uint8Array, length = bytes.length): string {
     let size = 1;
     if (lead < 0x80) {
       code = lead;
-    } else if (lead >= 0xc2 && lead <= 0xdf) {
-      size = continuation(bytes, i, 1, length);
-      if (size === 2) code = ((lead & 0x1f) << 6) | (bytes[i + 1] & 0x3f);
-    } else if (lead >= 0xe0 && lead <= 0xef) {
-      size = continuation(bytes, i, 2, length);
-      if (size === 3) {
-        const value = ((lead & 0x0f) << 12) | ((bytes[i + 1] & 0x3f) << 6) | (bytes[i + 2] & 0x3f);
-        if (value >= 0x800 && (value < 0xd800 || value > 0xdfff)) code = value;
-      }
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-      size = continuation(bytes, i, 3, length);
-      if (size === 4) {
-        const value = ((lead & 0x07) << 18) | ((bytes[i + 1] & 0x3f) << 12) | ((bytes[i + 2] & 0x3f) << 6) |
-          (bytes[i + 3] & 0x3f);
-        if (value >= 0x10000 && value <= 0x10ffff) code = value;
+    } else if (lead >= 0xc2 && lead <= 0xf4) {
+      const wanted = lead < 0xe0 ? 1 : lead < 0xf0 ? 2 : 3;
+      // The second byte's range excludes overlongs, surrogates and code points past U+10FFFF.
+      const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+      const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+      size = continuation(bytes, i, wanted, length, low, high);
+      if (size === wanted + 1) {
+        code = lead & (wanted === 1 ? 0x1f : wanted === 2 ? 0x0f : 0x07);
+        for (let k = 1; k <= wanted; k++) code = (code << 6) | (bytes[i + k] & 0x3f);
       }
     }
     text += String.fromCodePoint(code);
@@ -84,9 +81,13 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
-/** 1 + the number of continuation bytes that follow `at` (at most `wanted`). */
-function continuation(bytes: Uint8Array, at: number, wanted: number, length: number): number {
+/** 1 + the number of valid continuation bytes after `at` (at most `wanted`; the first within low..high). */
+function continuation(bytes: Uint8Array, at: number, wanted: number, length: number, low: number, high: number): number {
   let n = 0;
-  while (n < wanted && at + 1 + n < length && (bytes[at + 1 + n] & 0xc0) === 0x80) n++;
+  while (n < wanted && at + 1 + n < length) {
+    const byte = bytes[at + 1 + n];
+    if (n === 0 ? byte < low || byte > high : (byte & 0xc0) !== 0x80) break;
+    n++;
+  }
   return 1 + n;
 }
