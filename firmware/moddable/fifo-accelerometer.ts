@@ -6,7 +6,7 @@
  */
 import type { Clock, SensorSource, SensorSourceEvents, SensorSourceFault, TimerHandle } from '../ports';
 import { BlockAssembler } from './block-assembler';
-import { openRegisterBus, placeOf, type ChipBusTraits, type RegisterBus, type SensorBusOptions } from './register-bus';
+import { hex2, openRegisterBus, placeOf, type ChipBusTraits, type RegisterBus, type SensorBusOptions } from './register-bus';
 
 /** The part of Moddable's ECMA-419 Digital class used for the interrupt pin. */
 export interface DigitalIo {
@@ -78,16 +78,12 @@ export class SensorIdentityError extends Error {
   readonly value: number;
 
   constructor(chip: string, where: string, register: string, expected: number, value: number) {
-    super(`${chip} not found at ${where}: ${register} read ${hexByte(value)}, expected ${hexByte(expected)}`);
+    super(`${chip} not found at ${where}: ${register} read ${hex2(value)}, expected ${hex2(expected)}`);
     this.name = 'SensorIdentityError';
     this.chip = chip;
     this.where = where;
     this.value = value;
   }
-}
-
-function hexByte(value: number): string {
-  return `0x${(value & 0xff).toString(16).padStart(2, '0')}`;
 }
 
 const FRAME_BYTES = 6;
