@@ -154,7 +154,12 @@ function entries(section: unknown, file: string, directory: string, resolve: (v:
   if (!isObject(section)) return [];
   const out: ModuleEntry[] = [];
   for (const [name, sources] of Object.entries(section)) {
-    for (const source of asList(sources)) out.push({ name, source: resolve(source, directory), manifest: file });
+    for (const source of asList(sources)) {
+      const resolved = resolve(source, directory);
+      // "*": ["./a", "./b"] names each file's module after the file (mcmanifest); "dir/*": "./dir/*" stays a wildcard.
+      const moduleName = name === '*' && !resolved.endsWith('*') ? path.basename(resolved) : name;
+      out.push({ name: moduleName, source: resolved, manifest: file });
+    }
   }
   return out;
 }
