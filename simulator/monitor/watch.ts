@@ -40,6 +40,8 @@ export interface WatchOptions {
   quiet?: boolean;
   username?: string;
   password?: string;
+  /** MQTT.js reconnect period, ms; default 1000. */
+  reconnectPeriodMs?: number;
   onMessage(seen: Seen): void;
   /** Connection trouble (MQTT.js reconnects by itself every second). */
   onTrouble?(message: string): void;
@@ -67,34 +69,66 @@ export function classify(topic: string, payload: string, base: SeenBase): Seen {
 
 export class Watcher {
   readonly client: MqttClient;
+  #subscribed = false;
 
   private constructor(client: MqttClient) {
     this.client = client;
   }
 
-  /** Connects, subscribes and resolves once the subscription is granted. */
+  /** Connects and subscribes; resolves once the broker has granted the subscription (SUBACK). */
   static async open(options: WatchOptions): Promise<Watcher> {
-    const client = await mqtt.connectAsync(options.url, {
-      protocolVersion: 4, clean: true, reconnectPeriod: 1000, connectTimeout: 5000,
-      clientId: `vitrine-watch-${process.pid}-${Math.floor(Math.random() * 0xffffff).toString(16)}`,
-      username: options.username, password: options.password,
-    });
-    const watcher = new Watcher(client);
     const root = options.site === undefined ? 'vitrine/+' : `vitrine/${options.site}`;
     const filters = options.quiet === true
       ? [`${root}/+/alert`, `${root}/+/status`, `${root}/+/state/+`, `${root}/+/config`, `${root}/+/cmd/#`]
       : [`${root}/#`];
+    const client = mqtt.connect(options.url, {
+      protocolVersion: 4, clean: true, reconnectPeriod: options.reconnectPeriodMs ?? 1000, connectTimeout: 5000,
+      clientId: `vitrine-watch-${process.pid}-${Math.floor(Math.random() * 0xffffff).toString(16)}`,
+      username: options.username, password: options.password, resubscribe: false,
+    });
+    const watcher = new Watcher(client);
     client.on('message', (topic, payload, packet) => {
       options.onMessage(classify(topic, payload.toString('utf8'), {
         topic, atPerfMs: performance.now(), atEpochMs: Date.now(), retained: packet.retain,
       }));
     });
-    client.on('error', (error) => options.onTrouble?.(`${options.url}: ${error.message}`));
     client.on('offline', () => options.onTrouble?.(`${options.url}: connection lost; reconnecting`));
-    const granted = await client.subscribeAsync(filters, { qos: 1 });
-    const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
-    if (refused.length > 0) throw new Error(`${options.url}: the broker refused the subscription to ${refused.join(', ')}`);
+    client.on('close', () => {
+      watcher.#subscribed = false;
+    });
+    await new Promise<void>((resolve, reject) => {
+      let first = true;
+      // Subscribe again on every (re)connect, so `subscribed` means the broker has granted it this session.
+      client.on('connect', () => {
+        client.subscribe(filters, { qos: 1 }, (error, granted) => {
+          const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
+          const problem = error ?? (refused.length > 0 ? new Error(`the broker refused the subscription to ${refused.join(', ')}`) : undefined);
+          if (problem !== undefined) {
+            if (first) reject(new Error(`${options.url}: ${problem.message}`));
+            else options.onTrouble?.(`${options.url}: ${problem.message}`);
+          } else {
+            watcher.#subscribed = true;
+            if (first) resolve();
+          }
+          first = false;
+        });
+      });
+      client.on('error', (error) => {
+        if (first) {
+          first = false;
+          client.end(true);
+          reject(new Error(`${options.url}: ${error.message}`));
+        } else {
+          options.onTrouble?.(`${options.url}: ${error.message}`);
+        }
+      });
+    });
     return watcher;
+  }
+
+  /** Connected, with the subscription granted in this session. */
+  get subscribed(): boolean {
+    return this.#subscribed && this.client.connected;
   }
 
   async close(): Promise<void> {

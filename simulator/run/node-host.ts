@@ -84,6 +84,8 @@ export class NodeHost {
   readonly #bootTimes = new Map<number, number>();
   #offSinceMs: number | undefined;
   #closed = false;
+  /** The runner holds the link (holdLink) apart from any network_drop fault. */
+  #held = false;
 
   constructor(options: NodeHostOptions) {
     this.#o = options;
@@ -108,7 +110,20 @@ export class NodeHost {
   }
 
   get linkDropped(): boolean {
-    return this.#proxy?.dropped ?? false;
+    return (this.#proxy?.dropped ?? false) && !this.#held;
+  }
+
+  /** Holds the link silent (connection attempts wait) until releaseLink(): not a fault, a gate the runner uses. */
+  holdLink(): void {
+    if (this.#proxy === undefined || this.#proxy.dropped) return;
+    this.#held = true;
+    this.#proxy.drop();
+  }
+
+  releaseLink(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    if (this.#dropTimer === undefined) this.#proxy?.restore();
   }
 
   /** Scenario time since which the node has been off (power loss or restart), or undefined while it runs. */
@@ -210,12 +225,13 @@ export class NodeHost {
     const proxy = this.#proxy;
     if (proxy === undefined) return;
     this.#o.log(this.id, 'warn', `network drop for ${durationMs / 1000} s`);
+    this.#held = false;
     proxy.drop();
     if (this.#dropTimer !== undefined) this.#o.clock.clearTimer(this.#dropTimer);
     this.#dropTimer = this.#o.clock.setTimer(() => {
       this.#dropTimer = undefined;
       this.#o.log(this.id, 'info', 'network back');
-      proxy.restore();
+      if (!this.#held) proxy.restore();
     }, durationMs);
   }
 

@@ -5,6 +5,7 @@
  * runner tells it how to date what it sees (bootAtMs, perfAt).
  */
 import { mkdirSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SensorKind } from '../../firmware/ports';
 import type { BrokerHandle } from '../broker/types';
 import { VirtualClock } from '../clock/virtual-clock';
@@ -39,6 +40,11 @@ export interface RunnerOptions {
   skipBrokerFaults?: boolean;
   backoff?: Partial<BackoffOptions>;
   probe?: TransportProbeHooks;
+  /**
+   * True when the caller's own subscribers are connected. After a broker restart the nodes' links are
+   * held until it is (at most 5 s), so that no backlog alert reaches the broker before those who watch it.
+   */
+  observersReady?: () => boolean;
   /** Virtual mode: the longest real-time window after a silent-link fault, ms; default 15000. */
   realTimeWindowMs?: number;
   stepMs?: number;
@@ -225,6 +231,20 @@ export class ScenarioRunner {
     this.#pending.add(tracked);
   }
 
+  async #brokerStart(broker: BrokerHandle): Promise<void> {
+    const ready = this.#o.observersReady;
+    if (ready !== undefined) for (const host of this.hosts) host.holdLink();
+    try {
+      await broker.up();
+      this.#brokerRunning = true;
+      const deadline = performance.now() + 5000;
+      while (ready !== undefined && !ready() && performance.now() < deadline) await sleep(5);
+      if (ready !== undefined && !ready()) this.#say('the observers did not reconnect within 5 s of broker_start; releasing the nodes anyway');
+    } finally {
+      for (const host of this.hosts) host.releaseLink();
+    }
+  }
+
   #openRealTimeWindow(): void {
     if (this.#o.clock !== 'virtual') return;
     this.#realTimeUntilMs = Math.max(this.#realTimeUntilMs, this.clock.nowMs() + (this.#o.realTimeWindowMs ?? 15_000));
@@ -247,9 +267,7 @@ export class ScenarioRunner {
         this.#track(broker.down(), 'broker_stop');
         return;
       case 'broker_start':
-        this.#track(broker.up().then(() => {
-          this.#brokerRunning = true;
-        }), 'broker_start');
+        this.#track(this.#brokerStart(broker), 'broker_start');
         return;
       case 'power_loss':
         this.#openRealTimeWindow();

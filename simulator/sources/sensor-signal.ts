@@ -185,33 +185,43 @@ export class SensorSignal {
 
   /** Adds this chunk's ambient into `mix`, fading the previous piece's tail into the new piece's head. */
   #addAmbient(chunk: number, mix: Float32Array): void {
-    const { channels, rateHz } = this.model;
+    const channels = this.model.channels;
     const n = this.#chunkFrames;
     const fade = this.#fadeFrames;
+    const data = this.#ambientPiece(chunk);
+    // The previous piece's tail: kept from rendering it, or rendered again when chunks are read out of order.
+    const tail = chunk === 0 ? undefined
+      : this.#ambientTail?.chunk === chunk - 1 ? this.#ambientTail.data : this.#ambientPiece(chunk - 1).subarray(n * channels);
+    for (let f = 0; f < n; f++) {
+      // Equal-power fade: the pieces are independent noise, so their powers add.
+      const fading = tail !== undefined && f < fade;
+      const inGain = fading ? Math.sin((Math.PI / 2) * ((f + 0.5) / fade)) : 1;
+      const outGain = fading ? Math.cos((Math.PI / 2) * ((f + 0.5) / fade)) : 0;
+      for (let ch = 0; ch < channels; ch++) {
+        const i = f * channels + ch;
+        mix[i] += inGain * data[i] + (fading ? outGain * (tail as Float32Array)[i] : 0);
+      }
+    }
+    this.#ambientTail = { chunk, data: data.slice(n * channels) };
+  }
+
+  /** The ambient piece of a chunk: the chunk plus the fade into the next one. */
+  #ambientPiece(chunk: number): Float32Array {
+    const { channels, rateHz } = this.model;
+    const frames = this.#chunkFrames + this.#fadeFrames;
     const piece = this.#registry.ambient.render({
       ambient: this.#scenario.ambient,
       sensor: this.kind,
       rateHz,
       node: { id: this.#node.id, role: this.#node.role, surface: this.#node.mounting.surface },
-      durationS: (n + fade) / rateHz,
+      durationS: frames / rateHz,
       rng: derivedRng(this.#scenario.seed, this.#node.id, this.kind, 'ambient', chunk),
     });
-    if (piece.rateHz !== rateHz || piece.channels !== channels || frameCount(piece) < n + fade) {
-      throw new Error(`ambient generator returned ${frameCount(piece)} frames of ${piece.channels} channel(s) at ${piece.rateHz} Hz; ` +
-        `expected ${n + fade} frames of ${channels} at ${rateHz} Hz`);
+    if (piece.rateHz !== rateHz || piece.channels !== channels || frameCount(piece) < frames) {
+      throw new Error(`the ambient generator returned ${frameCount(piece)} frames of ${piece.channels} channel(s) at ${piece.rateHz} Hz; ` +
+        `expected ${frames} frames of ${channels} at ${rateHz} Hz`);
     }
-    const data = piece.data;
-    const tail = this.#ambientTail?.chunk === chunk - 1 ? this.#ambientTail.data : undefined;
-    for (let f = 0; f < n; f++) {
-      // Equal-power fade: the pieces are independent noise, so their powers add.
-      const inGain = tail === undefined || f >= fade ? 1 : Math.sin((Math.PI / 2) * ((f + 0.5) / fade));
-      const outGain = tail === undefined || f >= fade ? 0 : Math.cos((Math.PI / 2) * ((f + 0.5) / fade));
-      for (let ch = 0; ch < channels; ch++) {
-        const i = f * channels + ch;
-        mix[i] += inGain * data[i] + (outGain === 0 ? 0 : outGain * (tail as Float32Array)[i]);
-      }
-    }
-    this.#ambientTail = { chunk, data: data.slice(n * channels, (n + fade) * channels) };
+    return piece.data.subarray(0, frames * channels);
   }
 
   #rendered(c: Contribution): { startFrame: number; signal: Signal } {
