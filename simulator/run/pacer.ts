@@ -31,6 +31,8 @@ export interface PacerHooks {
   pendingWork(): Promise<void> | undefined;
   /** Called once when settling has taken longer than `settleTimeoutMs`. */
   onStall(message: string): void;
+  /** Real time: work to do between ticks (rendering signal ahead), within about `budgetMs`. */
+  between?(budgetMs: number): void;
 }
 
 export interface PacerOptions {
@@ -114,6 +116,7 @@ export class Pacer {
       const target = performance.now() - this.startPerfMs;
       this.stats.worstLagMs = Math.max(this.stats.worstLagMs, target - clock.nowMs());
       clock.advanceTo(Math.min(untilMs, Math.max(clock.nowMs(), target)));
+      this.#o.hooks.between?.(tickMs / 2);
     }
   }
 

@@ -79,6 +79,9 @@ export function sensorFaultWindows(scenario: Scenario, nodeId: string, sensor: S
   return windows;
 }
 
+/** Real time: signal is rendered this far ahead of the clock. */
+const RENDER_AHEAD_MS = 2000;
+
 export function isBrokerFault(fault: Fault): boolean {
   return fault.kind === 'broker_stop' || fault.kind === 'broker_start';
 }
@@ -98,6 +101,7 @@ export class ScenarioRunner {
   #brokerRunning = true;
   readonly #gaveUp = new Set<string>();
   #opened = false;
+  #nextSignal = 0;
 
   constructor(options: RunnerOptions) {
     const { scenario, registry } = options;
@@ -138,6 +142,7 @@ export class ScenarioRunner {
         needsRealTime: () => this.clock.nowMs() < this.#realTimeUntilMs && this.hosts.some((h) => h.linkDropped || !h.powered),
         pendingWork: () => (this.#pending.size === 0 ? undefined : Promise.all(this.#pending).then(() => undefined)),
         onStall: (message) => this.#say(message),
+        between: (budgetMs) => this.#renderAhead(budgetMs),
       },
     });
   }
@@ -154,10 +159,11 @@ export class ScenarioRunner {
     return at === undefined ? undefined : at + uptimeMs;
   }
 
-  /** Opens the nodes' links, schedules the faults and boots every node at scenario time 0. */
+  /** Opens the nodes' links, renders the first seconds of signal, schedules the faults and boots every node at scenario time 0. */
   async open(): Promise<void> {
     if (this.#opened) throw new Error('ScenarioRunner: already opened');
     this.#opened = true;
+    while (this.#renderAhead(Infinity)) { /* everything within the look-ahead of time 0 */ }
     await Promise.all(this.hosts.map((h) => h.open()));
     for (const fault of this.scenario.faults) {
       this.clock.setTimer(() => this.#apply(fault), fault.at * 1000);
@@ -197,6 +203,26 @@ export class ScenarioRunner {
     this.pacer.stop();
     await Promise.all(this.#pending);
     await Promise.all(this.hosts.map((h) => h.close(graceful)));
+  }
+
+  /**
+   * Renders signal up to RENDER_AHEAD_MS ahead of the clock, one chunk at a time over every node's
+   * sensors in turn, until `budgetMs` is spent; true if anything was rendered.
+   */
+  #renderAhead(budgetMs: number): boolean {
+    const started = performance.now();
+    const nowMs = this.clock.nowMs();
+    let rendered = false;
+    for (let tried = 0; tried < this.#signals.length; tried++) {
+      const signal = this.#signals[this.#nextSignal];
+      this.#nextSignal = (this.#nextSignal + 1) % this.#signals.length;
+      const rateHz = signal.model.rateHz;
+      if (signal.renderAhead(Math.floor((nowMs * rateHz) / 1000), Math.floor(((nowMs + RENDER_AHEAD_MS) * rateHz) / 1000))) {
+        rendered = true;
+        if (performance.now() - started >= budgetMs) break;
+      }
+    }
+    return rendered;
   }
 
   #say(message: string): void {

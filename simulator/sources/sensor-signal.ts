@@ -18,7 +18,7 @@ import { assertRenderable } from './generators';
 import { mountingRotation, rotateFrames } from './mounting';
 import type { Rotation } from './mounting';
 import { reachOf } from './reach';
-import { derivedRng, derivedSeed } from './seed';
+import { derivedRng } from './seed';
 import type { SensorModel } from './sensors';
 
 export interface SensorSignalOptions {
@@ -70,8 +70,8 @@ export class SensorSignal {
   readonly #chunks = new Map<number, Int16Array>();
   /** The ambient piece's tail beyond the last rendered chunk, to fade into the next one. */
   #ambientTail: { chunk: number; data: Float32Array } | undefined;
-  /** Fraction of a chunk after which the next one is rendered: staggered per node and sensor. */
-  readonly #prefetchAt: number;
+  /** The chunk of the last frame read. */
+  #readChunk = 0;
   readonly stats: RenderStats = { renderedS: 0, renderMs: 0, worstChunkMs: 0 };
 
   constructor(options: SensorSignalOptions) {
@@ -87,7 +87,6 @@ export class SensorSignal {
     this.#fadeFrames = Math.min(this.#chunkFrames, Math.round((options.fadeS ?? 0.05) * model.rateHz));
     this.#rotation = mountingRotation(node.mounting.orientation);
     this.#floorRms = registry.ambient.floorRms(scenario.ambient, model.kind, model.rateHz);
-    this.#prefetchAt = 0.25 + 0.5 * (derivedSeed(scenario.seed, node.id, model.kind, 'prefetch') / 2 ** 32);
     this.#contributions = [];
     scenario.timeline.forEach((event, index) => {
       if (!(EVENT_SPECS[event.what].heardBy as readonly SensorKind[]).includes(model.kind)) return;
@@ -108,8 +107,8 @@ export class SensorSignal {
   }
 
   /**
-   * Copies counts of frames [startFrame, startFrame + frames) into `out` (interleaved), rendering
-   * whatever chunk is missing, then renders the next chunk ahead once the reader is far enough into this one.
+   * Copies counts of frames [startFrame, startFrame + frames) into `out` (interleaved), rendering any
+   * chunk that is missing (renderAhead() normally has rendered it already).
    */
   read(startFrame: number, frames: number, out: Int16Array): void {
     const channels = this.model.channels;
@@ -124,9 +123,24 @@ export class SensorSignal {
       written += n;
       frame += n;
     }
-    const lastChunk = Math.floor((frame - 1) / this.#chunkFrames);
-    if (frame - lastChunk * this.#chunkFrames >= this.#prefetchAt * this.#chunkFrames) this.#chunk(lastChunk + 1);
+    this.#readChunk = Math.floor((frame - 1) / this.#chunkFrames);
     this.#forgetBefore(Math.floor(startFrame / this.#chunkFrames));
+  }
+
+  /**
+   * Renders the first missing chunk from `nowFrame` (or the reader, if ahead) to `untilFrame`, if any;
+   * true if it rendered one. Real-time runs call this between clock ticks, one chunk at a time, so that
+   * rendering seldom stalls a block.
+   */
+  renderAhead(nowFrame: number, untilFrame: number): boolean {
+    const last = Math.floor(untilFrame / this.#chunkFrames);
+    for (let chunk = Math.max(this.#readChunk, Math.floor(nowFrame / this.#chunkFrames)); chunk <= last; chunk++) {
+      if (!this.#chunks.has(chunk)) {
+        this.#chunk(chunk);
+        return true;
+      }
+    }
+    return false;
   }
 
   #chunk(chunk: number): Int16Array {
