@@ -30,7 +30,7 @@ export function schemaForTopic(topic: string): { name: string; plainText: boolea
     if (rest === 'status') return { name: 'status', plainText: true };
     if (rest.startsWith('state/')) return { name: 'state', plainText: true };
     if (rest === 'cmd/result') return { name: 'cmd-result', plainText: false };
-    if (rest.startsWith('cmd/')) return { name: `cmd-${rest.slice(4)}`, plainText: false };
+    if (rest.startsWith('cmd/')) return SCHEMA_NAMES.includes(`cmd-${rest.slice(4)}`) ? { name: `cmd-${rest.slice(4)}`, plainText: false } : undefined;
     if (['alert', 'hb', 'telemetry', 'config'].includes(rest)) return { name: rest, plainText: false };
     return undefined;
   }
