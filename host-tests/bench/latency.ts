@@ -25,6 +25,7 @@ import type { Match } from '../../simulator/run/expectations';
 import type { Firmware } from '../../simulator/run/firmware';
 import { RunSession } from '../../simulator/run/session';
 import type { GeneratorRegistry } from '../../simulator/sources/generators';
+import type { RegistryModule } from '../../simulator/sources/off-thread';
 import { Rng } from '../../simulator/signals/rng';
 import { parseScenario } from '../../simulator/scenario/validate';
 import type { Scenario } from '../../simulator/scenario/types';
@@ -32,6 +33,8 @@ import type { Scenario } from '../../simulator/scenario/types';
 export interface LatencyParts {
   firmware: Firmware;
   registry: GeneratorRegistry;
+  /** Where the rendering worker imports the registry from. */
+  registryModule?: RegistryModule;
 }
 
 export interface BenchPlan {
@@ -186,6 +189,7 @@ export async function measureLatency(plan: BenchPlan, broker: BrokerHandle, part
       scenario, broker, clock: 'real', firmware: parts.firmware, registry: parts.registry, directory, quiet: false,
       say: (message) => say(`bench: ${message}`),
       runner: {
+        registryModule: parts.registryModule,
         probe: {
           onPublish: (topic, payload, atPerfMs) => {
             if (!topic.endsWith('/alert')) return;
@@ -205,6 +209,7 @@ export async function measureLatency(plan: BenchPlan, broker: BrokerHandle, part
     say(`bench: ${scenario.nodes.length} nodes, ${scenario.timeline.length} injections, ${scenario.faults.length} faults over ${scenario.durationS} s of real time on ${broker.url}`);
     const report = await session.run();
     const card = session.score();
+    if (report.render.misses > 0) say(`bench: ${report.render.misses} chunk(s) of signal were rendered in the block path (not ready in time)`);
     const of = (type: string): Match[] => card.matched.filter((m) => m.expectation.type === type);
     const latencies = (type: string): number[] => of(type).map((m) => m.latencyMs);
     const counts: LatencyDetail['counts'] = {};

@@ -98,3 +98,7 @@ export function testRegistry(options: { without?: readonly EventKind[] } = {}): 
   }
   return { events, ambient: TEST_AMBIENT };
 }
+
+/** The registry for a rendering worker to import (see simulator/sources/off-thread.ts). */
+export const TEST_REGISTRY = testRegistry();
+export const TEST_REGISTRY_MODULE = { url: import.meta.url, name: 'TEST_REGISTRY' };

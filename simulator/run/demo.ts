@@ -13,6 +13,7 @@ import { externalBroker, takeBrokerOption } from '../broker/broker-url';
 import type { BrokerHandle } from '../broker/types';
 import { loadScenarioFile } from '../scenario/load';
 import type { GeneratorRegistry } from '../sources/generators';
+import type { RegistryModule } from '../sources/off-thread';
 import { CONSOLE } from './console-hook';
 import type { Firmware } from './firmware';
 import { eventLine, LiveLines, summaryLines } from './report';
@@ -38,6 +39,8 @@ real time, on an embedded MQTT broker.
 export interface DemoParts {
   firmware: Firmware;
   registry: GeneratorRegistry;
+  /** Where the rendering worker imports the registry from (real time). */
+  registryModule?: RegistryModule;
   out?: (line: string) => void;
 }
 
@@ -84,7 +87,7 @@ export async function runDemo(argv: readonly string[], parts: DemoParts): Promis
     const verbose = values.verbose === true;
     session = await RunSession.open({
       scenario, broker, clock, firmware: parts.firmware, registry: parts.registry, directory,
-      skipBrokerFaults: values['skip-broker-faults'] === true, quiet: true,
+      skipBrokerFaults: values['skip-broker-faults'] === true, quiet: true, runner: { registryModule: parts.registryModule },
       say: (message) => out(`${' '.repeat(12)}  ${'·'.padStart(9)}  ${message}`),
       log: verbose ? (node: string, level: LogLevel, message: string) => out(`${' '.repeat(12)}  ${'·'.padStart(9)}  [${node}] ${level}: ${message}`) : undefined,
       onSeen: (seen, dated) => {

@@ -105,6 +105,10 @@ export class NodeHost {
     this.#proxy = await startLinkProxy({ target: { host: url.hostname, port } });
   }
 
+  get signals(): Readonly<Record<SensorKind, SensorSignal>> {
+    return this.#o.signals;
+  }
+
   get powered(): boolean {
     return this.#boot !== undefined;
   }

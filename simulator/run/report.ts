@@ -112,7 +112,8 @@ export function summaryLines(scenario: Scenario, card: Scorecard, report: RunRep
   }
   const r = report.render;
   lines.push(`  signal rendering: ${r.renderedS.toFixed(0)} s of sensor signal (all nodes) in ${(r.renderMs / 1000).toFixed(2)} s — ` +
-    `${r.realTimeFactor.toFixed(3)} s of rendering per second of scenario (real-time factor; < 1 keeps up), worst chunk ${r.worstChunkMs.toFixed(0)} ms`);
+    `${r.realTimeFactor.toFixed(3)} s of rendering per second of scenario (real-time factor; < 1 keeps up), worst chunk ${r.worstChunkMs.toFixed(0)} ms` +
+    `${report.mode === 'real' ? `, ${r.misses} chunk(s) not ready in time` : ''}`);
   const p = report.pacer;
   lines.push(report.mode === 'real'
     ? `  run: ${(p.wallMs / 1000).toFixed(1)} s wall clock; the clock lagged the wall clock by at most ${p.worstLagMs.toFixed(0)} ms`

@@ -11,6 +11,8 @@ import type { BrokerHandle } from '../broker/types';
 import { VirtualClock } from '../clock/virtual-clock';
 import type { Fault, Scenario } from '../scenario/types';
 import { assertRenderable } from '../sources/generators';
+import { OffThreadRenderer } from '../sources/off-thread';
+import type { RegistryModule } from '../sources/off-thread';
 import type { GeneratorRegistry } from '../sources/generators';
 import type { SensorFaultKind, SensorFaultWindow } from '../sources/scenario-source';
 import { SensorSignal } from '../sources/sensor-signal';
@@ -45,6 +47,11 @@ export interface RunnerOptions {
    * held until it is (at most 5 s), so that no backlog alert reaches the broker before those who watch it.
    */
   observersReady?: () => boolean;
+  /**
+   * Where a worker thread can import `registry` from. Given, a real-time run renders its signals on a
+   * worker (the machine's other core) instead of between the clock's ticks.
+   */
+  registryModule?: RegistryModule;
   /** Virtual mode: the longest real-time window after a silent-link fault, ms; default 15000. */
   realTimeWindowMs?: number;
   stepMs?: number;
@@ -92,7 +99,8 @@ export class ScenarioRunner {
   readonly hosts: NodeHost[];
   readonly pacer: Pacer;
   readonly #o: RunnerOptions;
-  readonly #signals: SensorSignal[] = [];
+  /** Every node's sensor signals, in a fixed order for rendering ahead in turn. */
+  readonly #signals: { nodeId: string; signal: SensorSignal }[] = [];
   readonly #pending = new Set<Promise<void>>();
   readonly #applied: string[] = [];
   readonly #skipped: string[] = [];
@@ -102,6 +110,7 @@ export class ScenarioRunner {
   readonly #gaveUp = new Set<string>();
   #opened = false;
   #nextSignal = 0;
+  #worker: OffThreadRenderer | undefined;
 
   constructor(options: RunnerOptions) {
     const { scenario, registry } = options;
@@ -122,7 +131,7 @@ export class ScenarioRunner {
         microphone: new SensorSignal({ scenario, node, model: MICROPHONE, registry }),
         accelerometer: new SensorSignal({ scenario, node, model: ACCELEROMETER, registry }),
       };
-      this.#signals.push(signals.microphone, signals.accelerometer);
+      this.#signals.push({ nodeId: node.id, signal: signals.microphone }, { nodeId: node.id, signal: signals.accelerometer });
       return new NodeHost({
         site: scenario.site, node, seed: scenario.seed, clock: this.clock, brokerUrl: options.broker.url,
         directory: options.directory, signals, firmware: options.firmware, log: options.log ?? ((): void => undefined),
@@ -164,6 +173,11 @@ export class ScenarioRunner {
     if (this.#opened) throw new Error('ScenarioRunner: already opened');
     this.#opened = true;
     while (this.#renderAhead(Infinity)) { /* everything within the look-ahead of time 0 */ }
+    if (this.#o.clock === 'real' && this.#o.registryModule !== undefined) {
+      this.#worker = await OffThreadRenderer.start(this.scenario, this.#o.registryModule,
+        (reply) => this.host(reply.node).signals[reply.kind].offer(reply.chunk, reply.counts, reply.renderMs),
+        (error) => this.#say(`the rendering worker failed (${error.message}); rendering on the main thread from now on`));
+    }
     await Promise.all(this.hosts.map((h) => h.open()));
     for (const fault of this.scenario.faults) {
       this.clock.setTimer(() => this.#apply(fault), fault.at * 1000);
@@ -180,11 +194,12 @@ export class ScenarioRunner {
   }
 
   report(): RunReport {
-    const render = { renderedS: 0, renderMs: 0, worstChunkMs: 0 };
-    for (const signal of this.#signals) {
+    const render = { renderedS: 0, renderMs: 0, worstChunkMs: 0, misses: 0 };
+    for (const { signal } of this.#signals) {
       render.renderedS += signal.stats.renderedS;
       render.renderMs += signal.stats.renderMs;
       render.worstChunkMs = Math.max(render.worstChunkMs, signal.stats.worstChunkMs);
+      render.misses += signal.stats.misses;
     }
     // Real-time factor: render time per second of signal of ALL nodes' sensors together.
     const scenarioS = this.clock.nowMs() / 1000;
@@ -203,6 +218,8 @@ export class ScenarioRunner {
     this.pacer.stop();
     await Promise.all(this.#pending);
     await Promise.all(this.hosts.map((h) => h.close(graceful)));
+    await this.#worker?.close();
+    this.#worker = undefined;
   }
 
   /**
@@ -212,12 +229,19 @@ export class ScenarioRunner {
   #renderAhead(budgetMs: number): boolean {
     const started = performance.now();
     const nowMs = this.clock.nowMs();
+    const worker = this.#worker?.working === true ? this.#worker : undefined;
     let rendered = false;
     for (let tried = 0; tried < this.#signals.length; tried++) {
-      const signal = this.#signals[this.#nextSignal];
+      const { nodeId, signal } = this.#signals[this.#nextSignal];
       this.#nextSignal = (this.#nextSignal + 1) % this.#signals.length;
       const rateHz = signal.model.rateHz;
-      if (signal.renderAhead(Math.floor((nowMs * rateHz) / 1000), Math.floor(((nowMs + RENDER_AHEAD_MS) * rateHz) / 1000))) {
+      const fromFrame = Math.floor((nowMs * rateHz) / 1000);
+      const untilFrame = Math.floor(((nowMs + RENDER_AHEAD_MS) * rateHz) / 1000);
+      if (worker !== undefined) {
+        const request = { node: nodeId, kind: signal.kind, chunk: -1 };
+        const chunk = signal.nextMissing(fromFrame, untilFrame, (c) => worker.isPending({ ...request, chunk: c }));
+        if (chunk !== undefined) worker.request({ ...request, chunk });
+      } else if (signal.renderAhead(fromFrame, untilFrame)) {
         rendered = true;
         if (performance.now() - started >= budgetMs) break;
       }

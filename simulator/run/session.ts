@@ -64,11 +64,11 @@ export class RunSession {
   }
 
   static async open(options: SessionOptions): Promise<RunSession> {
-    let session: RunSession | undefined;
-    const early: Seen[] = [];
+    // Messages may arrive before the session exists (retained ones): keep them for it.
+    const target: { session?: RunSession; early: Seen[] } = { early: [] };
     const watcher = await Watcher.open({
       url: options.broker.url, site: options.scenario.site.id, quiet: options.quiet, reconnectPeriodMs: 100,
-      onMessage: (seen) => (session === undefined ? early.push(seen) : session.#received(seen)),
+      onMessage: (seen) => (target.session === undefined ? target.early.push(seen) : target.session.#received(seen)),
       onTrouble: (message) => options.say?.(`subscriber: ${message}`),
     });
     let runner: ScenarioRunner;
@@ -82,8 +82,9 @@ export class RunSession {
       await watcher.close();
       throw error;
     }
-    session = new RunSession(options, runner, watcher);
-    for (const seen of early) session.#received(seen);
+    const session = new RunSession(options, runner, watcher);
+    target.session = session;
+    for (const seen of target.early) session.#received(seen);
     await runner.open();
     return session;
   }

@@ -38,6 +38,8 @@ export interface RenderStats {
   renderMs: number;
   /** The longest single chunk render, including any event rendered for it, ms. */
   worstChunkMs: number;
+  /** Chunks a reader needed before they had been rendered ahead (rendered in the block path). */
+  misses: number;
 }
 
 interface Contribution {
@@ -72,7 +74,7 @@ export class SensorSignal {
   #ambientTail: { chunk: number; data: Float32Array } | undefined;
   /** The chunk of the last frame read. */
   #readChunk = 0;
-  readonly stats: RenderStats = { renderedS: 0, renderMs: 0, worstChunkMs: 0 };
+  readonly stats: RenderStats = { renderedS: 0, renderMs: 0, worstChunkMs: 0, misses: 0 };
 
   constructor(options: SensorSignalOptions) {
     const { scenario, node, model, registry } = options;
@@ -116,6 +118,7 @@ export class SensorSignal {
     let written = 0;
     while (written < frames) {
       const chunk = Math.floor(frame / this.#chunkFrames);
+      if (!this.#chunks.has(chunk)) this.stats.misses++;
       const data = this.#chunk(chunk);
       const offset = frame - chunk * this.#chunkFrames;
       const n = Math.min(frames - written, this.#chunkFrames - offset);
@@ -133,14 +136,36 @@ export class SensorSignal {
    * rendering seldom stalls a block.
    */
   renderAhead(nowFrame: number, untilFrame: number): boolean {
+    const chunk = this.nextMissing(nowFrame, untilFrame);
+    if (chunk === undefined) return false;
+    this.#chunk(chunk);
+    return true;
+  }
+
+  /** The first chunk from `nowFrame` (or the reader, if ahead) to `untilFrame` not rendered yet. */
+  nextMissing(nowFrame: number, untilFrame: number, skip?: (chunk: number) => boolean): number | undefined {
     const last = Math.floor(untilFrame / this.#chunkFrames);
     for (let chunk = Math.max(this.#readChunk, Math.floor(nowFrame / this.#chunkFrames)); chunk <= last; chunk++) {
-      if (!this.#chunks.has(chunk)) {
-        this.#chunk(chunk);
-        return true;
-      }
+      if (!this.#chunks.has(chunk) && skip?.(chunk) !== true) return chunk;
     }
-    return false;
+    return undefined;
+  }
+
+  /** Renders a chunk for another thread (render-worker.ts): not kept here; events that ended before it are let go. */
+  renderDetached(chunk: number): { counts: Int16Array; renderMs: number } {
+    const started = performance.now();
+    const counts = this.#render(chunk);
+    this.#forgetEventsBefore(chunk * this.#chunkFrames);
+    return { counts, renderMs: performance.now() - started };
+  }
+
+  /** A chunk rendered elsewhere (a worker with the same scenario and generators renders the same counts). */
+  offer(chunk: number, counts: Int16Array, renderMs: number): void {
+    if (this.#chunks.has(chunk) || chunk < this.#readChunk - 1) return;
+    this.#chunks.set(chunk, counts);
+    this.stats.renderMs += renderMs;
+    this.stats.renderedS += this.#chunkFrames / this.model.rateHz;
+    this.stats.worstChunkMs = Math.max(this.stats.worstChunkMs, renderMs);
   }
 
   #chunk(chunk: number): Int16Array {
@@ -158,7 +183,10 @@ export class SensorSignal {
 
   #forgetBefore(chunk: number): void {
     for (const key of this.#chunks.keys()) if (key < chunk - 1) this.#chunks.delete(key);
-    const firstFrame = chunk * this.#chunkFrames;
+    this.#forgetEventsBefore(chunk * this.#chunkFrames);
+  }
+
+  #forgetEventsBefore(firstFrame: number): void {
     for (const c of this.#contributions) {
       if (c.rendered !== undefined && c.rendered.startFrame + frameCount(c.rendered.signal) < firstFrame) c.rendered = undefined;
     }
