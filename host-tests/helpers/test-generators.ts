@@ -1,13 +1,15 @@
 /**
  * Plain generators for testing the simulator's plumbing (sources, runner) with exact, predictable
- * signals: white-noise ambient, noise bursts for sound, a sine for grinding, single-frame spikes for
- * blows and a turned gravity vector for tilt. Levels follow the scenario contract (levelDb above the
+ * signals: white-noise ambient, noise bursts for sound (visitors as a noise texture rendered in pieces),
+ * a sine for grinding, single-frame spikes for blows and a turned gravity vector for tilt. Levels follow the scenario contract (levelDb above the
  * floor, peakG at the node, both reduced by the request's gainDb), so a test can compute the counts.
  */
 import type { SensorKind } from '../../firmware/ports';
 import { EVENT_KINDS, EVENT_SPECS } from '../../simulator/scenario/catalogue';
 import type { EventKind } from '../../simulator/scenario/catalogue';
-import type { AmbientGenerator, EventRenderRequest, EventRenderer, GeneratorRegistry, RenderedEvent } from '../../simulator/sources/generators';
+import type {
+  AmbientGenerator, EventGenerator, EventRenderRequest, EventRenderer, GeneratorRegistry, RenderedEvent, TextureRenderer,
+} from '../../simulator/sources/generators';
 
 export const TEST_MIC_FLOOR_RMS = 10 ** (-60 / 20);
 export const TEST_ACCEL_FLOOR_RMS_G = 0.002;
@@ -69,8 +71,19 @@ const leaning: EventRenderer = (request) => {
 
 const quiet: EventRenderer = (request) => silence(request, lengthS(request));
 
-function rendererFor(kind: EventKind, sensor: SensorKind): EventRenderer {
-  if (sensor === 'microphone') return kind === 'glass_break' || kind === 'grinder' || kind === 'visitors' ? noiseBurst : quiet;
+/** Microphone, in pieces: white noise of the event's levelDb above the floor (visitors: a steady crowd). */
+const noiseTexture: TextureRenderer = {
+  texture(request, _fromS, durationS) {
+    const data = new Float32Array(Math.round(durationS * request.rateHz));
+    const rms = request.floorRms * 10 ** ((param(request, 'levelDb', 20) + request.gainDb) / 20);
+    for (let i = 0; i < data.length; i++) data[i] = rms * request.rng.normal();
+    return { rateHz: request.rateHz, channels: 1, data };
+  },
+};
+
+function rendererFor(kind: EventKind, sensor: SensorKind): EventGenerator {
+  if (sensor === 'microphone' && kind === 'visitors') return noiseTexture;
+  if (sensor === 'microphone') return kind === 'glass_break' || kind === 'grinder' ? noiseBurst : quiet;
   if (kind === 'grinder') return shaking;
   if (kind === 'impact' || kind === 'tap') return spikes;
   if (kind === 'tilt') return leaning;
@@ -87,11 +100,12 @@ export const TEST_AMBIENT: AmbientGenerator = {
     return { rateHz: request.rateHz, channels, data };
   },
   floorRms: (_ambient, sensor) => (sensor === 'microphone' ? TEST_MIC_FLOOR_RMS : TEST_ACCEL_FLOOR_RMS_G),
+  includesPartNoise: () => false,
 };
 
 /** Every kind, for every sensor that hears it. */
 export function testRegistry(options: { without?: readonly EventKind[] } = {}): GeneratorRegistry {
-  const events: Record<string, Partial<Record<SensorKind, EventRenderer>>> = {};
+  const events: Record<string, Partial<Record<SensorKind, EventGenerator>>> = {};
   for (const kind of EVENT_KINDS) {
     if (options.without?.includes(kind)) continue;
     events[kind] = Object.fromEntries(EVENT_SPECS[kind].heardBy.map((sensor) => [sensor, rendererFor(kind, sensor)]));

@@ -40,7 +40,20 @@ export interface RenderedEvent {
   signal: Signal;
 }
 
+/** Renders a whole event at once (single events, and sustained ones with a shape in time). */
 export type EventRenderer = (request: EventRenderRequest) => RenderedEvent;
+
+/**
+ * Renders a steady sustained event (a crowd, a voice, music, an engine) piece by piece: `durationS` of it
+ * starting `fromS` after the event's start, at the event's level. The source cross-fades consecutive
+ * pieces as it does the ambient's and shapes the event's start and end, so a long event costs what its
+ * pieces cost, spread over the run.
+ */
+export interface TextureRenderer {
+  texture(request: EventRenderRequest, fromS: number, durationS: number): Signal;
+}
+
+export type EventGenerator = EventRenderer | TextureRenderer;
 
 export interface AmbientRenderRequest {
   ambient: Ambient;
@@ -57,11 +70,13 @@ export interface AmbientGenerator {
   render(request: AmbientRenderRequest): Signal;
   /** The ambient floor (RMS) the pieces have at a node: what event levels in dB are relative to. */
   floorRms(ambient: Ambient, sensor: SensorKind, rateHz: number): number;
+  /** True when the pieces already hold the part's own noise (then the source adds none). */
+  includesPartNoise(sensor: SensorKind): boolean;
 }
 
 export interface GeneratorRegistry {
   /** Per event kind, per sensor that hears it. */
-  readonly events: { readonly [K in EventKind]?: Partial<Readonly<Record<SensorKind, EventRenderer>>> };
+  readonly events: { readonly [K in EventKind]?: Partial<Readonly<Record<SensorKind, EventGenerator>>> };
   readonly ambient: AmbientGenerator;
 }
 

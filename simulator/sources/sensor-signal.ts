@@ -13,7 +13,7 @@ import { EVENT_SPECS } from '../scenario/catalogue';
 import type { Scenario, ScenarioNode, TimelineEvent } from '../scenario/types';
 import type { Signal } from '../signals/signal';
 import { frameCount } from '../signals/signal';
-import type { EventRenderRequest, GeneratorRegistry, RenderedEvent } from './generators';
+import type { EventGenerator, EventRenderRequest, GeneratorRegistry, RenderedEvent, TextureRenderer } from './generators';
 import { assertRenderable } from './generators';
 import { mountingRotation, rotateFrames } from './mounting';
 import type { Rotation } from './mounting';
@@ -46,6 +46,7 @@ interface Contribution {
   index: number;
   event: TimelineEvent;
   gainDb: number;
+  generator: EventGenerator;
   /** First frame the event may touch (its `at` minus a possible run-up is known only once rendered). */
   atFrame: number;
   /** Last frame (exclusive) it may touch before rendering: the end of the event plus a generous tail. */
@@ -53,6 +54,15 @@ interface Contribution {
   rendered: { startFrame: number; signal: Signal } | undefined;
 }
 
+/** A layer rendered piece by piece: the ambient, or a steady event (TextureRenderer). */
+interface Layer {
+  /** The piece of a chunk (its frames plus the fade into the next chunk), or undefined if silent there. */
+  piece(chunk: number): Float32Array | undefined;
+  tail: { chunk: number; data: Float32Array } | undefined;
+}
+
+/** A steady event's start and end are shaped over this long. */
+const EDGE_S = 0.02;
 /** Generators may ring on past an event's end (reverberation, a ringing pane): keep them this long. */
 const TAIL_S = 5;
 /** A run-up before `at` longer than this is cut: a chunk already delivered cannot take it. */
@@ -70,8 +80,10 @@ export class SensorSignal {
   readonly #floorRms: number;
   readonly #contributions: Contribution[];
   readonly #chunks = new Map<number, Int16Array>();
-  /** The ambient piece's tail beyond the last rendered chunk, to fade into the next one. */
-  #ambientTail: { chunk: number; data: Float32Array } | undefined;
+  readonly #ambient: Layer;
+  /** Steady events rendered in pieces, by timeline index. */
+  readonly #textures = new Map<number, Layer>();
+  readonly #partNoise: boolean;
   /** The chunk of the last frame read. */
   #readChunk = 0;
   readonly stats: RenderStats = { renderedS: 0, renderMs: 0, worstChunkMs: 0, misses: 0 };
@@ -89,17 +101,22 @@ export class SensorSignal {
     this.#fadeFrames = Math.min(this.#chunkFrames, Math.round((options.fadeS ?? 0.05) * model.rateHz));
     this.#rotation = mountingRotation(node.mounting.orientation);
     this.#floorRms = registry.ambient.floorRms(scenario.ambient, model.kind, model.rateHz);
+    this.#partNoise = !registry.ambient.includesPartNoise(model.kind);
+    this.#ambient = { piece: (chunk) => this.#ambientPiece(chunk), tail: undefined };
     this.#contributions = [];
     scenario.timeline.forEach((event, index) => {
       if (!(EVENT_SPECS[event.what].heardBy as readonly SensorKind[]).includes(model.kind)) return;
       const reach = reachOf(scenario, event, node);
-      if (reach === undefined) return;
-      this.#contributions.push({
-        index, event, gainDb: reach.gainDb,
+      const generator = registry.events[event.what]?.[model.kind];
+      if (reach === undefined || generator === undefined) return; // assertRenderable: no generator, no reach
+      const contribution: Contribution = {
+        index, event, gainDb: reach.gainDb, generator,
         atFrame: Math.round((event.at - MAX_RUN_UP_S) * model.rateHz),
         untilFrame: Math.round((event.at + event.durationS + TAIL_S) * model.rateHz),
         rendered: undefined,
-      });
+      };
+      if (typeof generator === 'function') this.#contributions.push(contribution);
+      else this.#textures.set(index, { piece: (chunk) => this.#texturePiece(contribution, generator, chunk), tail: undefined });
     });
   }
 
@@ -197,7 +214,8 @@ export class SensorSignal {
     const n = this.#chunkFrames;
     const first = chunk * n;
     const mix = new Float32Array(n * channels);
-    this.#addAmbient(chunk, mix);
+    this.#addLayer(this.#ambient, chunk, mix);
+    for (const layer of this.#textures.values()) this.#addLayer(layer, chunk, mix);
     for (const c of this.#contributions) {
       if (c.untilFrame <= first || c.atFrame >= first + n) continue;
       const rendered = this.#rendered(c);
@@ -215,7 +233,7 @@ export class SensorSignal {
       for (let k = 2; k < mix.length; k += 3) mix[k] += 1; // gravity: +1 g up in the structure frame
       rotateFrames(this.#rotation, mix);
     }
-    const noise = this.model.noiseRms;
+    const noise = this.#partNoise ? this.model.noiseRms : 0;
     const scale = 1 / this.model.unitsPerCount;
     const counts = new Int16Array(n * channels);
     for (let i = 0; i < mix.length; i++) {
@@ -225,26 +243,73 @@ export class SensorSignal {
     return counts;
   }
 
-  /** Adds this chunk's ambient into `mix`, fading the previous piece's tail into the new piece's head. */
-  #addAmbient(chunk: number, mix: Float32Array): void {
+  /** Adds a layer's piece of this chunk into `mix`, fading the previous piece's tail into its head. */
+  #addLayer(layer: Layer, chunk: number, mix: Float32Array): void {
     const channels = this.model.channels;
     const n = this.#chunkFrames;
     const fade = this.#fadeFrames;
-    const data = this.#ambientPiece(chunk);
+    const data = layer.piece(chunk);
     // The previous piece's tail: kept from rendering it, or rendered again when chunks are read out of order.
     const tail = chunk === 0 ? undefined
-      : this.#ambientTail?.chunk === chunk - 1 ? this.#ambientTail.data : this.#ambientPiece(chunk - 1).subarray(n * channels);
+      : layer.tail?.chunk === chunk - 1 ? layer.tail.data : layer.piece(chunk - 1)?.subarray(n * channels);
+    layer.tail = data === undefined ? undefined : { chunk, data: data.slice(n * channels) };
+    if (data === undefined && tail === undefined) return;
     for (let f = 0; f < n; f++) {
-      // Equal-power fade: the pieces are independent noise, so their powers add.
+      // Equal-power fade: consecutive pieces are independent renderings, so their powers add.
       const fading = tail !== undefined && f < fade;
-      const inGain = fading ? Math.sin((Math.PI / 2) * ((f + 0.5) / fade)) : 1;
+      const inGain = !fading ? 1 : data === undefined ? 0 : Math.sin((Math.PI / 2) * ((f + 0.5) / fade));
       const outGain = fading ? Math.cos((Math.PI / 2) * ((f + 0.5) / fade)) : 0;
+      if (data === undefined && !fading) break;
       for (let ch = 0; ch < channels; ch++) {
         const i = f * channels + ch;
-        mix[i] += inGain * data[i] + (fading ? outGain * (tail as Float32Array)[i] : 0);
+        mix[i] += (data === undefined ? 0 : inGain * data[i]) + (fading ? outGain * (tail as Float32Array)[i] : 0);
       }
     }
-    this.#ambientTail = { chunk, data: data.slice(n * channels) };
+  }
+
+  /** A steady event's piece of a chunk, shaped at the event's start and end; undefined outside the event. */
+  #texturePiece(c: Contribution, generator: TextureRenderer, chunk: number): Float32Array | undefined {
+    const { channels, rateHz } = this.model;
+    const frames = this.#chunkFrames + this.#fadeFrames;
+    const first = chunk * this.#chunkFrames;
+    const startFrame = Math.round(c.event.at * rateHz);
+    const endFrame = Math.round((c.event.at + c.event.durationS) * rateHz);
+    if (first >= endFrame || first + frames <= startFrame) return undefined;
+    const piece = generator.texture(this.#request(c, chunk), (first - startFrame) / rateHz, frames / rateHz);
+    this.#check(piece, c.event.what, frames);
+    const data = piece.data.slice(0, frames * channels);
+    const edge = Math.max(1, Math.round(EDGE_S * rateHz));
+    for (let f = 0; f < frames; f++) {
+      const at = first + f;
+      const inside = Math.min(at - startFrame, endFrame - 1 - at);
+      if (inside >= edge) continue;
+      const gain = inside < 0 ? 0 : 0.5 - 0.5 * Math.cos((Math.PI * (inside + 0.5)) / edge);
+      for (let ch = 0; ch < channels; ch++) data[f * channels + ch] *= gain;
+    }
+    return data;
+  }
+
+  #request(c: Contribution, piece?: number): EventRenderRequest {
+    return {
+      event: c.event,
+      sensor: this.kind,
+      rateHz: this.model.rateHz,
+      node: { id: this.#node.id, role: this.#node.role, surface: this.#node.mounting.surface },
+      gainDb: c.gainDb,
+      floorRms: this.#floorRms,
+      rng: piece === undefined
+        ? derivedRng(this.#scenario.seed, this.#node.id, this.kind, 'event', c.index)
+        : derivedRng(this.#scenario.seed, this.#node.id, this.kind, 'event', c.index, piece),
+    };
+  }
+
+  /** Refuses a generator's signal of the wrong shape, naming the generator. */
+  #check(signal: Signal, what: string, minFrames = 0): void {
+    const { rateHz, channels } = this.model;
+    if (signal.rateHz !== rateHz || signal.channels !== channels || frameCount(signal) < minFrames) {
+      throw new Error(`the ${this.kind} generator for '${what}' returned ${frameCount(signal)} frames of ${signal.channels} channel(s) at ` +
+        `${signal.rateHz} Hz; expected ${minFrames > 0 ? `${minFrames} frames of ` : ''}${channels} channel(s) at ${rateHz} Hz`);
+    }
   }
 
   /** The ambient piece of a chunk: the chunk plus the fade into the next one. */
@@ -259,36 +324,19 @@ export class SensorSignal {
       durationS: frames / rateHz,
       rng: derivedRng(this.#scenario.seed, this.#node.id, this.kind, 'ambient', chunk),
     });
-    if (piece.rateHz !== rateHz || piece.channels !== channels || frameCount(piece) < frames) {
-      throw new Error(`the ambient generator returned ${frameCount(piece)} frames of ${piece.channels} channel(s) at ${piece.rateHz} Hz; ` +
-        `expected ${frames} frames of ${channels} at ${rateHz} Hz`);
-    }
+    this.#check(piece, 'the ambient', frames);
     return piece.data.subarray(0, frames * channels);
   }
 
   #rendered(c: Contribution): { startFrame: number; signal: Signal } {
     if (c.rendered !== undefined) return c.rendered;
-    const request: EventRenderRequest = {
-      event: c.event,
-      sensor: this.kind,
-      rateHz: this.model.rateHz,
-      node: { id: this.#node.id, role: this.#node.role, surface: this.#node.mounting.surface },
-      gainDb: c.gainDb,
-      floorRms: this.#floorRms,
-      rng: derivedRng(this.#scenario.seed, this.#node.id, this.kind, 'event', c.index),
-    };
-    const renderer = this.#registry.events[c.event.what]?.[this.kind];
-    if (renderer === undefined) throw new Error(`no ${this.kind} generator for '${c.event.what}'`); // assertRenderable ran
-    const result: RenderedEvent = renderer(request);
-    const { signal } = result;
-    if (signal.rateHz !== this.model.rateHz || signal.channels !== this.model.channels) {
-      throw new Error(`the ${this.kind} generator for '${c.event.what}' returned ${signal.channels} channel(s) at ${signal.rateHz} Hz; ` +
-        `expected ${this.model.channels} at ${this.model.rateHz} Hz`);
-    }
+    if (typeof c.generator !== 'function') throw new Error(`'${c.event.what}' is rendered in pieces, not whole`);
+    const result: RenderedEvent = c.generator(this.#request(c));
+    this.#check(result.signal, c.event.what);
     const offsetS = Math.max(-MAX_RUN_UP_S, result.offsetS);
     const startFrame = Math.round((c.event.at + offsetS) * this.model.rateHz);
-    c.rendered = { startFrame, signal };
-    c.untilFrame = startFrame + frameCount(signal);
+    c.rendered = { startFrame, signal: result.signal };
+    c.untilFrame = startFrame + frameCount(result.signal);
     return c.rendered;
   }
 }

@@ -79,6 +79,21 @@ describe('simulator sensor signals', function () {
     assert.ok(Math.abs(dbOf(during / expected)) < 0.3, `event ${dbOf(during)} dBFS, expected ${dbOf(expected)}`);
   });
 
+  it('renders a steady event in pieces: level held across chunks, start and end shaped, silent outside', function () {
+    const s = scenario([{ at: 5.5, what: 'visitors', where: { node: 'flat' }, durationS: 3, params: { levelDb: 40 } }]);
+    const mic = new SensorSignal({ scenario: s, node: s.nodes[1], model: MICROPHONE, registry: testRegistry() });
+    const data = counts(mic, 5, 9.5);
+    const level = (fromS: number, toS: number): number =>
+      dbOf(rmsOf(data.subarray(Math.round((fromS - 5) * 16000), Math.round((toS - 5) * 16000)), MICROPHONE.unitsPerCount) / TEST_MIC_FLOOR_RMS);
+    assert.ok(level(5, 5.49) < 2, `before: ${level(5, 5.49).toFixed(1)} dB over the floor`);
+    assert.ok(level(8.51, 9.5) < 2, `after: ${level(8.51, 9.5).toFixed(1)} dB over the floor`);
+    for (let t = 5.55; t < 8.4; t += 0.05) {
+      assert.ok(Math.abs(level(t, t + 0.05) - 40) < 1.5, `${t.toFixed(2)} s: ${level(t, t + 0.05).toFixed(2)} dB (chunk edges at 6, 7 and 8 s)`);
+    }
+    const onset = data.subarray(Math.round(0.5 * 16000), Math.round(0.52 * 16000));
+    assert.ok(Math.abs(onset[0]) < Math.max(...onset.map((v) => Math.abs(v))) / 4, 'the start is ramped, not a step');
+  });
+
   it('reduces a point source by 20·log10(distance) and leaves node events to their node', function () {
     const s = scenario([
       { at: 2, what: 'visitors', where: { x: 2, y: 7 }, durationS: 4, params: { levelDb: 50 } },
