@@ -15,22 +15,36 @@ import type { NodeRole } from '../../firmware/detect/types';
 import { EVENT_SPECS } from '../scenario/catalogue';
 import type { EventKind } from '../scenario/catalogue';
 import type { Ambient, Scenario, ScenarioNode, Surface, TimelineEvent } from '../scenario/types';
+import { polygonAreaM2, roomAt, roomOutline } from '../scenario/plan';
 import type { Rng } from '../signals/rng';
 import type { Signal } from '../signals/signal';
 import { reachOf } from './reach';
+
+/** The node as generators see it: its role, what it is mounted on, and the room it stands in. */
+export interface NodeContext {
+  id: string;
+  role: NodeRole;
+  surface: Surface;
+  /** Volume of the node's room (plan area × 5 m), for reverberation; undefined for a node outside every room. */
+  roomVolumeM3: number | undefined;
+}
 
 /** Everything a generator needs to render one event as one node's sensor receives it. */
 export interface EventRenderRequest {
   event: TimelineEvent;
   sensor: SensorKind;
   rateHz: number;
-  node: { id: string; role: NodeRole; surface: Surface };
+  node: NodeContext;
   /** Level change at the node relative to the event's stated levels (distance), dB; 0 for node and room events. */
   gainDb: number;
+  /** Distance from a point source to the node, metres; 0 for node and room events. */
+  distanceM: number;
   /** RMS of the node's ambient on this sensor (microphone: full-scale units; accelerometer: g, vector RMS): levels in dB are above this. */
   floorRms: number;
-  /** Seeded for this event, node and sensor: the same scenario renders the same signal. */
+  /** Seeded for this event, node and sensor (and piece, for a TextureRenderer): the same scenario renders the same signal. */
   rng: Rng;
+  /** The same for every piece of the event at this node and sensor: for what must not change from piece to piece. */
+  eventSeed: number;
 }
 
 /** What a generator returns: the signal and where it starts relative to the event's `at`. */
@@ -59,17 +73,20 @@ export interface AmbientRenderRequest {
   ambient: Ambient;
   sensor: SensorKind;
   rateHz: number;
-  node: { id: string; role: NodeRole; surface: Surface };
+  node: NodeContext;
   /** Length of the piece to render, seconds (the source cross-fades consecutive pieces). */
   durationS: number;
+  /** Seeded for this piece. */
   rng: Rng;
+  /** The same for every piece of this node's ambient (its voices, its ventilation). */
+  nodeSeed: number;
 }
 
 export interface AmbientGenerator {
   /** A piece of ambient (same units and frames as events; accelerometer: dynamic part only, no gravity). */
   render(request: AmbientRenderRequest): Signal;
   /** The ambient floor (RMS) the pieces have at a node: what event levels in dB are relative to. */
-  floorRms(ambient: Ambient, sensor: SensorKind, rateHz: number): number;
+  floorRms(ambient: Ambient, sensor: SensorKind, node: NodeContext): number;
   /** True when the pieces already hold the part's own noise (then the source adds none). */
   includesPartNoise(sensor: SensorKind): boolean;
 }
@@ -78,6 +95,17 @@ export interface GeneratorRegistry {
   /** Per event kind, per sensor that hears it. */
   readonly events: { readonly [K in EventKind]?: Partial<Readonly<Record<SensorKind, EventGenerator>>> };
   readonly ambient: AmbientGenerator;
+}
+
+/** Rooms are taken to be this high when their volume is needed. */
+const ROOM_HEIGHT_M = 5;
+
+export function nodeContext(scenario: Scenario, node: ScenarioNode): NodeContext {
+  const room = roomAt(scenario.site, node.position);
+  return {
+    id: node.id, role: node.role, surface: node.mounting.surface,
+    roomVolumeM3: room === undefined ? undefined : Math.abs(polygonAreaM2(roomOutline(room))) * ROOM_HEIGHT_M,
+  };
 }
 
 /** Why a scenario cannot be rendered with a registry: one line per missing generator. */

@@ -14,11 +14,12 @@ import type { Scenario, ScenarioNode, TimelineEvent } from '../scenario/types';
 import type { Signal } from '../signals/signal';
 import { frameCount } from '../signals/signal';
 import type { EventGenerator, EventRenderRequest, GeneratorRegistry, RenderedEvent, TextureRenderer } from './generators';
-import { assertRenderable } from './generators';
+import { assertRenderable, nodeContext } from './generators';
+import type { NodeContext } from './generators';
 import { mountingRotation, rotateFrames } from './mounting';
 import type { Rotation } from './mounting';
 import { reachOf } from './reach';
-import { derivedRng } from './seed';
+import { derivedRng, derivedSeed } from './seed';
 import type { SensorModel } from './sensors';
 
 export interface SensorSignalOptions {
@@ -46,6 +47,7 @@ interface Contribution {
   index: number;
   event: TimelineEvent;
   gainDb: number;
+  distanceM: number;
   generator: EventGenerator;
   /** First frame the event may touch (its `at` minus a possible run-up is known only once rendered). */
   atFrame: number;
@@ -84,6 +86,7 @@ export class SensorSignal {
   /** Steady events rendered in pieces, by timeline index. */
   readonly #textures = new Map<number, Layer>();
   readonly #partNoise: boolean;
+  readonly #context: NodeContext;
   /** The chunk of the last frame read. */
   #readChunk = 0;
   readonly stats: RenderStats = { renderedS: 0, renderMs: 0, worstChunkMs: 0, misses: 0 };
@@ -100,7 +103,8 @@ export class SensorSignal {
     this.#chunkFrames = Math.round(chunkS * model.rateHz);
     this.#fadeFrames = Math.min(this.#chunkFrames, Math.round((options.fadeS ?? 0.05) * model.rateHz));
     this.#rotation = mountingRotation(node.mounting.orientation);
-    this.#floorRms = registry.ambient.floorRms(scenario.ambient, model.kind, model.rateHz);
+    this.#context = nodeContext(scenario, node);
+    this.#floorRms = registry.ambient.floorRms(scenario.ambient, model.kind, this.#context);
     this.#partNoise = !registry.ambient.includesPartNoise(model.kind);
     this.#ambient = { piece: (chunk) => this.#ambientPiece(chunk), tail: undefined };
     this.#contributions = [];
@@ -110,7 +114,7 @@ export class SensorSignal {
       const generator = registry.events[event.what]?.[model.kind];
       if (reach === undefined || generator === undefined) return; // assertRenderable: no generator, no reach
       const contribution: Contribution = {
-        index, event, gainDb: reach.gainDb, generator,
+        index, event, gainDb: reach.gainDb, distanceM: reach.distanceM, generator,
         atFrame: Math.round((event.at - MAX_RUN_UP_S) * model.rateHz),
         untilFrame: Math.round((event.at + event.durationS + TAIL_S) * model.rateHz),
         rendered: undefined,
@@ -294,12 +298,14 @@ export class SensorSignal {
       event: c.event,
       sensor: this.kind,
       rateHz: this.model.rateHz,
-      node: { id: this.#node.id, role: this.#node.role, surface: this.#node.mounting.surface },
+      node: this.#context,
       gainDb: c.gainDb,
+      distanceM: c.distanceM,
       floorRms: this.#floorRms,
       rng: piece === undefined
         ? derivedRng(this.#scenario.seed, this.#node.id, this.kind, 'event', c.index)
         : derivedRng(this.#scenario.seed, this.#node.id, this.kind, 'event', c.index, piece),
+      eventSeed: derivedSeed(this.#scenario.seed, this.#node.id, this.kind, 'event', c.index),
     };
   }
 
@@ -320,9 +326,10 @@ export class SensorSignal {
       ambient: this.#scenario.ambient,
       sensor: this.kind,
       rateHz,
-      node: { id: this.#node.id, role: this.#node.role, surface: this.#node.mounting.surface },
+      node: this.#context,
       durationS: frames / rateHz,
       rng: derivedRng(this.#scenario.seed, this.#node.id, this.kind, 'ambient', chunk),
+      nodeSeed: derivedSeed(this.#scenario.seed, this.#node.id, this.kind, 'ambient'),
     });
     this.#check(piece, 'the ambient', frames);
     return piece.data.subarray(0, frames * channels);
