@@ -9,7 +9,7 @@ import type { Rng } from '../rng';
 import type { Signal } from '../signal';
 import { jitterDirection, randomUnitVector } from './geometry';
 import { addSegment, bandNoise, wander } from './noise';
-import { MotionScene, drawScene, gainForLevel, logUniform } from './scene';
+import { MotionScene, drawScene, gainForLevel, logUniform, maskedVectorRms } from './scene';
 import type { SceneParams, SceneRanges } from './scene';
 import { addStrike } from './strike';
 import { formatInstants, parseInstants } from './timing';
@@ -26,7 +26,7 @@ export interface ConfuserRanges {
   vacuum: { motorHz: Range; motorWanderPct: Range; brushHz: Range; brushDb: Range; airShare: Range; levelDb: Range; strokeHz: Range };
   floorMachine: { motorHz: readonly number[]; mainsHz: readonly number[]; padShare: Range; levelDb: Range; brushHz: Range; humDb: Range };
   footsteps: { stepHz: Range; peakG: Range; modeLoHz: Range; modeHiHz: Range };
-  traffic: { levelDb: Range; passS: Range; engineHz: Range };
+  traffic: { rmsG: Range; passS: Range; engineHz: Range };
   doorSlam: { peakG: Range; modeLoHz: Range; modeHiHz: Range; dampingRatio: Range; rattleShare: Range };
   tapping: { count: Range; intervalS: Range; peakG: Range; contactMs: Range; modeLoHz: Range; modeHiHz: Range; dampingRatio: Range };
 }
@@ -72,7 +72,7 @@ export function drawConfuser(
     }
     case 'traffic': {
       const r = ranges.traffic;
-      return { ...base, levelDb: u(r.levelDb), passS: u(r.passS), engineHz: u(r.engineHz) };
+      return { ...base, rmsG: logUniform(rng, r.rmsG), passS: u(r.passS), engineHz: u(r.engineHz) };
     }
     case 'door_slam': {
       const r = ranges.doorSlam;
@@ -214,7 +214,8 @@ export function confuserSignal(rng: Rng, params: ConfuserParams): Signal {
       break;
     }
     case 'traffic': {
-      // Vehicles passing outside: rumble below 30 Hz with a rise and fall, plus an engine's firing tone.
+      // Vehicles passing outside: rumble below 30 Hz with a rise and fall, plus an engine's firing tone. Traffic
+      // moves buildings by about 0.1–1 mm/s, a few to a few tens of mg at 5–30 Hz: set as the RMS while loud.
       const rumble = bandNoise(rng, frames, rateHz, 3, 28);
       const engine = new Float64Array(frames);
       const engineWander = wander(rng, frames, rateHz, 0.3);
@@ -236,7 +237,8 @@ export function confuserSignal(rng: Rng, params: ConfuserParams): Signal {
       MotionScene.addAlong(event, wave, jitterDirection(rng, [0, 0, 1], 0.6));
       const active = new Float64Array(frames);
       for (let i = 0; i < frames; i++) active[i] = envelope[i] > 0.3 ? 1 : 0;
-      scene.addEvent(event, gainForLevel(scene, event, active, num(params, 'levelDb')));
+      const rmsG = maskedVectorRms(event, active);
+      scene.addEvent(event, rmsG > 0 ? num(params, 'rmsG') / rmsG : 0);
       break;
     }
     case 'door_slam': {
