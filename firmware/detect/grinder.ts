@@ -56,7 +56,7 @@ export const GRINDER_OPTION_SPECS: OptionSpecs<GrinderOptions> = {
   minHarmonics: { kind: 'number', default: 1, unit: 'count', min: 0, max: 2, integer: true, doc: 'Harmonics (of the 2nd and 3rd) that must be present.' },
   subharmonicProminenceDb: { kind: 'number', default: 8, unit: 'dB', min: 3, max: 30, doc: 'A peak this prominent at f/2, f/3 or f/4 (close in level) marks a lower machine (brush roll, motor) whose harmonics fell in range.' },
   minTextureDb: { kind: 'number', default: 2, unit: 'dB', min: 0.5, max: 20, doc: 'Broadband cutting energy between the harmonics (250 Hz to 0.47·rate) above that band\'s noise floor.' },
-  minWanderHz: { kind: 'number', default: 1, unit: 'Hz', min: 0, max: 20, doc: 'Standard deviation the fundamental must show over the grinding frames (feed pressure moves it); steady machines stay far below.' },
+  minWanderHz: { kind: 'number', default: 1.5, unit: 'Hz', min: 0, max: 20, doc: 'Standard deviation the fundamental must show over the grinding frames (feed pressure moves it); steady machines stay far below.' },
   integrationMs: { kind: 'number', default: 800, unit: 'ms', min: 300, max: 10000, doc: 'Grinding needed (sum of grinding frames, less the leak) before the alarm.' },
   decayMsPerS: { kind: 'number', default: 300, unit: 'ms/s', min: 0, max: 1000, doc: 'How fast evidence leaks away while the disc is off the work: tolerance of intermittent contact.' },
   holdoffMs: { kind: 'number', default: 10000, unit: 'ms', min: 0, max: 600000, doc: 'Quiet time after a grinder detection before the next one.' },
@@ -100,6 +100,10 @@ const RANGE_FLOOR_RISE = 1.01;
 /** Covariance subsampling (every 4th frame) and power-iteration steps for the principal direction. */
 const COVARIANCE_STEP = 4;
 const POWER_ITERATIONS = 8;
+/** Wander is measured over the episode's last this many grinding frames. */
+const WANDER_FRAMES = 16;
+/** Median absolute deviation × this estimates a standard deviation (normal distribution). */
+const MAD_TO_SIGMA = 1.4826;
 const DB_PER_LN = 10 / Math.LN10;
 const TINY = 1e-12;
 
@@ -153,8 +157,9 @@ export class GrinderDetector implements Detector {
   /** Grinding frames in the current episode. */
   #attackFrames = 0;
   #previousGrinding = false;
-  #fundamentalSum = 0;
-  #fundamentalSquares = 0;
+  /** Fundamentals of the episode's grinding frames (the last WANDER_FRAMES of them). */
+  readonly #fundamentals = new Float64Array(WANDER_FRAMES);
+  readonly #sorted = new Float64Array(WANDER_FRAMES);
   #holdUntilMs = -Infinity;
   #unitsPerCount = 0;
 
@@ -291,13 +296,22 @@ export class GrinderDetector implements Detector {
     return f[0] >= FLOOR_READY && f[1] >= FLOOR_READY && f[2] >= FLOOR_READY;
   }
 
-  /** Standard deviation of the fundamental over the grinding frames of the current episode, Hz. */
+  /**
+   * How much the fundamental moves over the episode's recent grinding frames, Hz: the median absolute
+   * deviation from the median, scaled to a standard deviation. Robust: a few frames that caught
+   * another line (an octave, a neighbour's machine) cannot make a steady tone look like a wandering one,
+   * while a disc sagging under load and recovering moves most frames.
+   */
   get wanderHz(): number {
-    const n = this.#attackFrames;
+    const n = this.#attackFrames < WANDER_FRAMES ? this.#attackFrames : WANDER_FRAMES;
     if (n < 2) return 0;
-    const mean = this.#fundamentalSum / n;
-    const variance = this.#fundamentalSquares / n - mean * mean;
-    return variance > 0 ? Math.sqrt(variance) : 0;
+    const sorted = this.#sorted;
+    for (let i = 0; i < n; i++) sorted[i] = this.#fundamentals[i];
+    insertionSort(sorted, n);
+    const median = middle(sorted, n);
+    for (let i = 0; i < n; i++) sorted[i] = Math.abs(this.#fundamentals[i] - median);
+    insertionSort(sorted, n);
+    return MAD_TO_SIGMA * middle(sorted, n);
   }
 
   /** Noise floor as the vector RMS of all three axes from LOWEST_HZ to Nyquist, dB re 1 g (-Infinity before it is known). */
@@ -454,25 +468,34 @@ export class GrinderDetector implements Detector {
     return count > 0 ? sum / count + TINY : TINY;
   }
 
-  /** Index of the largest power among bins k-1..k+1 (clamped to the analysed range). */
+  /**
+   * The local maximum of the power spectrum reached by climbing from bin k (at most two bins either
+   * way): the harmonic search lands within a bin of a peak, and may land on its skirt.
+   */
   #peakBin(k: number): number {
     const power = this.#power;
-    let best = k < this.#kLowest ? this.#kLowest : k > this.#kTop ? this.#kTop : k;
-    if (k - 1 >= this.#kLowest && power[k - 1] > power[best]) best = k - 1;
-    if (k + 1 <= this.#kTop && power[k + 1] > power[best]) best = k + 1;
-    return best;
+    const lowest = this.#kLowest;
+    const top = this.#kTop;
+    let kp = k < lowest ? lowest : k > top ? top : k;
+    for (let step = 0; step < 2; step++) {
+      if (kp - 1 >= lowest && power[kp - 1] > power[kp] && (kp + 1 > top || power[kp - 1] >= power[kp + 1])) kp--;
+      else if (kp + 1 <= top && power[kp + 1] > power[kp]) kp++;
+      else break;
+    }
+    return kp;
   }
 
-  /** Peak frequency near bin k: parabola through the log powers around the largest bin. */
+  /**
+   * Frequency of the peak at local maximum kp, from the magnitudes of kp and its neighbours with the
+   * Hann window's own interpolation formula (exact for a lone tone: δ = 2(b₊ − b₋)/(b₋ + 2b + b₊)).
+   */
   #refinedHz(kp: number): number {
     if (kp <= this.#kLowest || kp >= this.#kTop) return kp * this.binHz;
     const power = this.#power;
-    const a = Math.log(power[kp - 1] + TINY);
-    const b = Math.log(power[kp] + TINY);
-    const c = Math.log(power[kp + 1] + TINY);
-    const curvature = a - 2 * b + c;
-    // kp may not be a local maximum (a rising skirt): then the vertex lies outside; stay within half a bin.
-    let offset = curvature < 0 ? (0.5 * (a - c)) / curvature : 0;
+    const below = Math.sqrt(power[kp - 1]);
+    const above = Math.sqrt(power[kp + 1]);
+    const sum = below + 2 * Math.sqrt(power[kp]) + above;
+    let offset = sum > 0 ? (2 * (above - below)) / sum : 0;
     if (offset > 0.5) offset = 0.5; else if (offset < -0.5) offset = -0.5;
     return (kp + offset) * this.binHz;
   }
@@ -581,19 +604,16 @@ export class GrinderDetector implements Detector {
     this.#attackCount = 0;
     this.#attackFrames = 0;
     this.#previousGrinding = false;
-    this.#fundamentalSum = 0;
-    this.#fundamentalSquares = 0;
+
   }
 
   /** Adds one hop's verdict to the evidence; true when it completes a detection. */
   #integrate(grinding: boolean, endMs: number): boolean {
     const o = this.options;
     if (grinding) {
-      const f = this.lastFundamentalHz;
       if (this.#evidenceMs === 0) this.#episodeStartMs = endMs - this.frameMs;
+      this.#fundamentals[this.#attackFrames % WANDER_FRAMES] = this.lastFundamentalHz;
       this.#attackFrames++;
-      this.#fundamentalSum += f;
-      this.#fundamentalSquares += f * f;
       if (!this.#previousGrinding) this.#attackCount++;
       this.#evidenceMs = Math.min(this.#evidenceMs + this.hopMs, 2 * o.integrationMs);
     } else if (this.#evidenceMs > 0) {
@@ -625,4 +645,23 @@ export class GrinderDetector implements Detector {
     this.#endEpisode();
     return true;
   }
+}
+
+/** Sorts the first n values in place (n ≤ WANDER_FRAMES: insertion sort, no allocation). */
+function insertionSort(values: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const v = values[i];
+    let j = i - 1;
+    while (j >= 0 && values[j] > v) {
+      values[j + 1] = values[j];
+      j--;
+    }
+    values[j + 1] = v;
+  }
+}
+
+/** Median of the first n sorted values. */
+function middle(sorted: Float64Array, n: number): number {
+  const half = n >> 1;
+  return n % 2 === 1 ? sorted[half] : 0.5 * (sorted[half - 1] + sorted[half]);
 }

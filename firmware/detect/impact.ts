@@ -33,10 +33,10 @@ export const IMPACT_OPTION_SPECS: OptionSpecs<ImpactOptions> = {
   blowThresholdG: { kind: 'number', default: 0.3, unit: 'g', min: 0.05, max: 8, doc: 'Peak acceleration (vector, above rest) that counts as a blow. Knuckle taps and door slams stay below it.' },
   blowCount: { kind: 'number', default: 3, unit: 'count', min: 1, max: 20, integer: true, doc: 'Blows within countWindowMs that raise the alarm (counting channel).' },
   countWindowMs: { kind: 'number', default: 10000, unit: 'ms', min: 1000, max: 120000, doc: 'Window in which blows are counted.' },
-  blowGapMs: { kind: 'number', default: 150, unit: 'ms', min: 20, max: 2000, doc: 'Shortest time between two counted blows: one blow and its ringing count once.' },
+  blowGapMs: { kind: 'number', default: 150, unit: 'ms', min: 20, max: 2000, doc: 'One event lasts this long from its first crossing of the flex threshold: a blow and its ringing count once.' },
   blowCrestRatio: { kind: 'number', default: 3, unit: 'ratio', min: 1, max: 20, doc: 'A blow must also peak this many times above the recent background peak level.' },
   shockThresholdG: { kind: 'number', default: 3, unit: 'g', min: 0.5, max: 16, doc: 'One shock this strong raises the alarm at once (explosion channel).' },
-  flexThresholdG: { kind: 'number', default: 0.04, unit: 'g', min: 0.005, max: 2, doc: 'Peak reported to the acoustic pipeline as a flex or knock of the pane (corroboration only, never an alarm).' },
+  flexThresholdG: { kind: 'number', default: 0.1, unit: 'g', min: 0.005, max: 2, doc: 'Sudden peak reported to the acoustic pipeline as a flex or knock of the pane (corroboration only, never an alarm). Keep it above the sensor\'s noise peaks (≈0.06 g for an ADXL345 at 1600 Hz).' },
   flexGapMs: { kind: 'number', default: 250, unit: 'ms', min: 20, max: 5000, doc: 'Shortest time between two flex reports.' },
   holdoffMs: { kind: 'number', default: 2000, unit: 'ms', min: 0, max: 600000, doc: 'Quiet time after an impact detection before the next one.' },
 };
@@ -51,15 +51,19 @@ export const IMPACT_ROLE_OVERRIDES: Record<NodeRole, Partial<ImpactOptions> | nu
 const MAX_BLOWS = 32;
 /** Resting value per axis: follows block mid-ranges with this time constant (slower during activity). */
 const BASELINE_MS = 1000;
-/** Background peak level: time constant of its average over blocks that are not blows. */
-const BACKGROUND_MS = 2000;
+/** Background peak level over blocks that are not sudden events: rises within half a second, falls over two. */
+const BACKGROUND_RISE_MS = 500;
+const BACKGROUND_FALL_MS = 2000;
 /**
- * Blows and shocks are sudden: the peak must rise to this many times the recent peak level, a maximum
- * of the previous blocks' peaks that decays with RECENT_MS. Sustained vibration (a grinder, a floor
- * machine, a pane still ringing from the last blow) never doubles from one 20 ms block to the next.
+ * Blows and shocks are sudden: within ONSET_MS of crossing the flex threshold the peak must reach this
+ * many times the level just before, a maximum of the previous blocks' peaks that decays with RECENT_MS.
+ * Sustained vibration (a grinder, a floor machine, a pane still ringing from the last blow) does not
+ * double within 40 ms.
  */
 const ONSET_RISE = 2;
 const RECENT_MS = 300;
+/** The part of an event in which its onset peak is taken. */
+const ONSET_MS = 40;
 
 export class ImpactDetector implements Detector {
   readonly type = 'impact' as const;
@@ -74,8 +78,15 @@ export class ImpactDetector implements Detector {
   readonly #blowPeaks = new Float64Array(MAX_BLOWS);
   #blowNext = 0;
   #blowStored = 0;
-  #lastBlowMs = -Infinity;
   #lastFlexMs = -Infinity;
+  // The current event: a crossing of the flex threshold and the blowGapMs after it.
+  #eventActive = false;
+  #eventStartMs = 0;
+  #eventReferenceG = 0;
+  #eventPeakG = 0;
+  #eventOnsetPeakG = 0;
+  #eventCounted = false;
+  #eventFlexed = false;
   #holdUntilMs = -Infinity;
 
   /** Vector peak of the last block above rest, g. */
@@ -109,61 +120,60 @@ export class ImpactDetector implements Detector {
     const frames = block.frames;
     if (frames === 0) return NO_DETECTIONS;
     const o = this.options;
-    const units = block.unitsPerCount;
     const blockMs = (frames * 1000) / block.rateHz;
     const endMs = block.t0Ms + blockMs;
-    const baseline = this.#baseline;
-    if (!this.#baselineReady) {
-      for (let a = 0; a < MOTION_CHANNELS; a++) baseline[a] = 0.5 * (stats.min[a] + stats.max[a]);
-      this.#baselineReady = true;
-    }
-    let sumSquares = 0;
-    for (let a = 0; a < MOTION_CHANNELS; a++) {
-      const up = stats.max[a] - baseline[a];
-      const down = baseline[a] - stats.min[a];
-      const d = up > down ? up : down;
-      sumSquares += d * d;
-    }
-    const peakG = Math.sqrt(sumSquares) * units;
-    this.lastPeakG = peakG;
+    const peakG = this.#blockPeakG(stats, block.unitsPerCount, o.flexThresholdG, blockMs);
     const decayed = this.#recentPeakG * Math.exp(-blockMs / RECENT_MS);
-    const sudden = peakG >= ONSET_RISE * decayed;
     this.#recentPeakG = peakG > decayed ? peakG : decayed;
 
-    const weight = blockMs / BASELINE_MS;
-    const baselineWeight = peakG < o.flexThresholdG ? weight : weight * 0.125;
-    for (let a = 0; a < MOTION_CHANNELS; a++) {
-      baseline[a] += (0.5 * (stats.min[a] + stats.max[a]) - baseline[a]) * (baselineWeight < 1 ? baselineWeight : 1);
+    if (this.#eventActive && block.t0Ms - this.#eventStartMs >= o.blowGapMs) this.#eventActive = false;
+    if (!this.#eventActive) {
+      if (peakG < o.flexThresholdG) {
+        this.#updateBackground(peakG, blockMs);
+        return NO_DETECTIONS;
+      }
+      // A new event: something crossed the flex threshold. Its reference is the level just before it.
+      this.#eventActive = true;
+      this.#eventStartMs = this.#crossingMs(block, o.flexThresholdG);
+      this.#eventReferenceG = decayed;
+      this.#eventPeakG = 0;
+      this.#eventOnsetPeakG = 0;
+      this.#eventCounted = false;
+      this.#eventFlexed = false;
     }
-
-    if (peakG < o.flexThresholdG) {
-      this.#updateBackground(peakG, blockMs, endMs);
+    if (peakG > this.#eventPeakG) this.#eventPeakG = peakG;
+    // Suddenness is judged on the event's first ONSET_MS: a blow peaks at once, a machine only creeps up.
+    if (block.t0Ms - this.#eventStartMs < ONSET_MS && peakG > this.#eventOnsetPeakG) this.#eventOnsetPeakG = peakG;
+    const eventPeakG = this.#eventPeakG;
+    const atMs = this.#eventStartMs;
+    const sudden = this.#eventOnsetPeakG >= ONSET_RISE * this.#eventReferenceG;
+    if (!sudden) {
+      // Sustained vibration above the flex threshold (a machine, a grinder): background, not an event.
+      this.#updateBackground(peakG, blockMs);
       return NO_DETECTIONS;
     }
-    const atMs = this.#crossingMs(block, o.flexThresholdG);
-    if (atMs - this.#lastFlexMs >= o.flexGapMs) {
+    if (!this.#eventFlexed && atMs - this.#lastFlexMs >= o.flexGapMs) {
+      this.#eventFlexed = true;
       this.#lastFlexMs = atMs;
       this.flexAtMs = atMs;
-      this.flexPeakG = peakG;
+      this.flexPeakG = eventPeakG;
     }
-    const isBlow = peakG >= o.blowThresholdG && peakG >= o.blowCrestRatio * this.#backgroundG &&
-      sudden && atMs - this.#lastBlowMs >= o.blowGapMs;
-    if (!isBlow) {
-      if (atMs - this.#lastBlowMs >= o.blowGapMs) {
-        this.#updateBackground(peakG, blockMs, endMs);
-        return sudden ? this.#checkShock(peakG, atMs, endMs) : NO_DETECTIONS;
-      }
-      // The same blow still building up: keep its largest peak; it may turn out to be a shock.
-      const last = (this.#blowNext + MAX_BLOWS - 1) % MAX_BLOWS;
-      if (peakG > this.#blowPeaks[last]) this.#blowPeaks[last] = peakG;
-      return this.#checkShock(peakG, this.#lastBlowMs, endMs);
+    if (eventPeakG >= o.shockThresholdG && endMs >= this.#holdUntilMs) {
+      const over = eventPeakG / o.shockThresholdG - 1;
+      this.#decide(endMs, atMs, 1, eventPeakG, 0, true, 0.9 + 0.1 * (over < 1 ? over : 1));
+      return this.#result;
     }
-    this.#lastBlowMs = atMs;
+    if (this.#eventCounted) {
+      // The same blow still building up: keep its largest peak.
+      this.#blowPeaks[(this.#blowNext + MAX_BLOWS - 1) % MAX_BLOWS] = eventPeakG;
+      return NO_DETECTIONS;
+    }
+    if (eventPeakG < o.blowThresholdG || eventPeakG < o.blowCrestRatio * this.#backgroundG) return NO_DETECTIONS;
+    this.#eventCounted = true;
     this.#blowTimes[this.#blowNext] = atMs;
-    this.#blowPeaks[this.#blowNext] = peakG;
+    this.#blowPeaks[this.#blowNext] = eventPeakG;
     this.#blowNext = (this.#blowNext + 1) % MAX_BLOWS;
     if (this.#blowStored < MAX_BLOWS) this.#blowStored++;
-    if (this.#checkShock(peakG, atMs, endMs) !== NO_DETECTIONS) return this.#result;
     if (endMs < this.#holdUntilMs) return NO_DETECTIONS;
 
     // Counting channel: blows within the window that ends now.
@@ -190,6 +200,7 @@ export class ImpactDetector implements Detector {
     this.#baselineReady = false;
     this.#backgroundG = 0;
     this.#recentPeakG = 0;
+    this.#eventActive = false;
     this.#clearBlows();
     this.#lastFlexMs = -Infinity;
     this.#holdUntilMs = -Infinity;
@@ -217,24 +228,37 @@ export class ImpactDetector implements Detector {
   #clearBlows(): void {
     this.#blowNext = 0;
     this.#blowStored = 0;
-    this.#lastBlowMs = -Infinity;
     this.#blowTimes.fill(0);
     this.#blowPeaks.fill(0);
   }
 
-  #updateBackground(peakG: number, blockMs: number, endMs: number): void {
-    // Right after a blow its ringing is not background.
-    if (endMs - this.#lastBlowMs < this.options.blowGapMs) return;
-    const w = blockMs / BACKGROUND_MS;
-    this.#backgroundG += (peakG - this.#backgroundG) * (w < 1 ? w : 1);
+  /** Vector peak of the block above rest (g); also moves the resting value (slower while active). */
+  #blockPeakG(stats: MotionBlockStats, unitsPerCount: number, flexThresholdG: number, blockMs: number): number {
+    const baseline = this.#baseline;
+    if (!this.#baselineReady) {
+      for (let a = 0; a < MOTION_CHANNELS; a++) baseline[a] = 0.5 * (stats.min[a] + stats.max[a]);
+      this.#baselineReady = true;
+    }
+    let sumSquares = 0;
+    for (let a = 0; a < MOTION_CHANNELS; a++) {
+      const up = stats.max[a] - baseline[a];
+      const down = baseline[a] - stats.min[a];
+      const d = up > down ? up : down;
+      sumSquares += d * d;
+    }
+    const peakG = Math.sqrt(sumSquares) * unitsPerCount;
+    this.lastPeakG = peakG;
+    const w = blockMs / BASELINE_MS;
+    const weight = peakG < flexThresholdG ? w : w * 0.125;
+    for (let a = 0; a < MOTION_CHANNELS; a++) {
+      baseline[a] += (0.5 * (stats.min[a] + stats.max[a]) - baseline[a]) * (weight < 1 ? weight : 1);
+    }
+    return peakG;
   }
 
-  #checkShock(peakG: number, atMs: number, endMs: number): readonly Detection[] {
-    const o = this.options;
-    if (peakG < o.shockThresholdG || endMs < this.#holdUntilMs) return NO_DETECTIONS;
-    const over = peakG / o.shockThresholdG - 1;
-    this.#decide(endMs, atMs, 1, peakG, 0, true, 0.9 + 0.1 * (over < 1 ? over : 1));
-    return this.#result;
+  #updateBackground(peakG: number, blockMs: number): void {
+    const w = blockMs / (peakG > this.#backgroundG ? BACKGROUND_RISE_MS : BACKGROUND_FALL_MS);
+    this.#backgroundG += (peakG - this.#backgroundG) * (w < 1 ? w : 1);
   }
 
   #decide(endMs: number, onsetMs: number, count: number, peakG: number, spanMs: number, shock: boolean, score: number): void {
@@ -249,8 +273,6 @@ export class ImpactDetector implements Detector {
     detection.score = score;
     this.#holdUntilMs = endMs + this.options.holdoffMs;
     this.#clearBlows();
-    // The shock itself must not count again as the first of a new series.
-    this.#lastBlowMs = onsetMs;
   }
 
   /** Time of the first frame in the block whose vector deviation from rest reaches `thresholdG`. */

@@ -58,8 +58,9 @@ export function vibrationCorpus(options: CorpusOptions): LabelledCase[] {
   for (const levelDb of MOTION_LEVELS_DB) {
     for (let i = 0; i < count(options, 4, 30); i++) {
       const caseRng = rng.fork();
-      const durationS = options.size === 'small' ? 8 : 10;
-      const onsetS = caseRng.uniform(2.5, 3.5);
+      // The node has been running for a while: the disc (and its approach) starts after the detector settled.
+      const durationS = options.size === 'small' ? 9 : 11;
+      const onsetS = caseRng.uniform(4, 5);
       const params = drawGrinder(caseRng, ranges.grinder, { rateHz: rateFor(i), durationS, onsetS, activeS: durationS - onsetS, levelDb });
       const segments = params.contactS.split(',');
       const endS = Number(segments[segments.length - 1].split('-')[1]);
@@ -78,8 +79,8 @@ export function vibrationCorpus(options: CorpusOptions): LabelledCase[] {
     for (const part of STRUCK_PARTS) {
       for (let i = 0; i < count(options, 1, 8); i++) {
         const caseRng = rng.fork();
-        const durationS = kind === 'shock' ? 5 : 12;
-        const onsetS = caseRng.uniform(1.5, 2.5);
+        const durationS = kind === 'shock' ? 6 : 13;
+        const onsetS = caseRng.uniform(2.5, 3.5);
         const params = drawImpact(caseRng, ranges.impact, { rateHz: rateFor(i), durationS, onsetS, kind, part, grade });
         const times = parseInstants(params.blowTimesS);
         const label = kind === 'shock' ? `impact/shock/${part}` : `impact/series/${part}/${grade}`;
@@ -94,8 +95,9 @@ export function vibrationCorpus(options: CorpusOptions): LabelledCase[] {
   for (const kind of VIBRATION_CONFUSERS) {
     for (let i = 0; i < count(options, 3, 20); i++) {
       const caseRng = rng.fork();
-      const durationS = options.size === 'small' ? 8 : 12;
-      const startS = kind === 'door_slam' || kind === 'tapping' ? caseRng.uniform(2, 4) : caseRng.uniform(1.5, 2.5);
+      // Machines switch on while the node runs (not before: a floor that learned them is the easy case).
+      const durationS = options.size === 'small' ? 10 : 14;
+      const startS = caseRng.uniform(3, 4.5);
       const params = drawConfuser(caseRng, ranges.confusers, kind, { rateHz: rateFor(i), durationS, startS, endS: durationS - 0.5 });
       cases.push({
         id: `confuser/${kind}/#${i}`, sensor: 'vibration', threat: null, group: kind, onsetS: startS, endS: durationS - 0.5,
@@ -104,7 +106,7 @@ export function vibrationCorpus(options: CorpusOptions): LabelledCase[] {
     }
   }
 
-  for (let i = 0; i < count(options, 3, 20); i++) cases.push(ambientCase(rng.fork(), ranges, 'vibration', rateFor(i), options.size === 'small' ? 8 : 12, i));
+  for (let i = 0; i < count(options, 3, 20); i++) cases.push(ambientCase(rng.fork(), ranges, 'vibration', rateFor(i), options.size === 'small' ? 10 : 14, i));
   return cases;
 }
 
