@@ -3,7 +3,7 @@
  * the accelerometer feels turns by a fraction of a degree to a few degrees and stays.
  *
  * Fed 50 Hz samples (the tilt pipeline decimates the accelerometer to that rate). It learns the home
- * gravity vector over `learnMs`, smooths the current vector with two one-pole low-passes (climbing
+ * gravity vector over `learnMs` (and keeps averaging quiet samples into it for SETTLE_MS), smooths the current vector with two one-pole low-passes (climbing
  * vibration and sensor noise out, the tilt in within a few hundred ms), and alarms when the angle to
  * home stays above the threshold for `holdMs` (after Pyronix-style "home position" tilt sensors,
  * reference/detectors.md §2). Home follows slow thermal drift at a limited rate, and only while the
@@ -28,9 +28,9 @@ export interface TiltOptions {
 
 export const TILT_OPTION_SPECS: OptionSpecs<TiltOptions> = {
   thresholdDeg: { kind: 'number', default: 0.4, unit: 'deg', min: 0.1, max: 20, doc: 'Angle between the current and the home gravity vector that means something leans on the structure.' },
-  holdMs: { kind: 'number', default: 250, unit: 'ms', min: 0, max: 10000, doc: 'How long the angle must stay above the threshold.' },
+  holdMs: { kind: 'number', default: 200, unit: 'ms', min: 0, max: 10000, doc: 'How long the angle must stay above the threshold.' },
   smoothingMs: { kind: 'number', default: 100, unit: 'ms', min: 20, max: 2000, doc: 'Time constant of each of the two low-pass stages on the gravity vector.' },
-  learnMs: { kind: 'number', default: 2000, unit: 'ms', min: 200, max: 60000, doc: 'Averaging time for the home position at start and after relearn().' },
+  learnMs: { kind: 'number', default: 6000, unit: 'ms', min: 200, max: 60000, doc: 'Averaging time for the home position at start and after relearn() (several periods of the slowest sway, 0.3 Hz); no detection meanwhile.' },
   driftFollowDegPerHour: { kind: 'number', default: 1.2, unit: 'deg/h', min: 0, max: 30, doc: 'Fastest drift of the home position followed (thermal drift is a fraction of a degree per hour).' },
   swayMarginRatio: { kind: 'number', default: 1.3, unit: 'ratio', min: 1, max: 5, doc: 'The effective threshold is at least this many times the tracked peak amplitude of wind sway.' },
 };
@@ -54,6 +54,12 @@ const REARM_RATIO = 0.7;
 const FOLLOW_RATIO = 0.5;
 /** The onset of a tilt is the last time the angle was below this share of the threshold. */
 const ONSET_RATIO = 0.25;
+/**
+ * After learning, home keeps being the plain average of every sample below the threshold for this
+ * long, so a sway cycle caught half-way while learning does not bias it; after that only the
+ * rate-limited drift follower moves it.
+ */
+const SETTLE_MS = 30000;
 
 export class TiltDetector implements Detector {
   readonly type = 'tilt' as const;
@@ -166,7 +172,12 @@ export class TiltDetector implements Detector {
       this.#meanDz += (dz - this.#meanDz) * w;
       const ex = dx - this.#meanDx, ey = dy - this.#meanDy, ez = dz - this.#meanDz;
       this.#swayVariance += (ex * ex + ey * ey + ez * ez - this.#swayVariance) * w;
-      if (angleDeg < o.thresholdDeg * FOLLOW_RATIO && angleRad > 0) {
+      if (atMs - this.#homeSinceMs < SETTLE_MS) {
+        this.#learnX += xG;
+        this.#learnY += yG;
+        this.#learnZ += zG;
+        this.#setDirection(this.#learnX, this.#learnY, this.#learnZ);
+      } else if (angleDeg < o.thresholdDeg * FOLLOW_RATIO && angleRad > 0) {
         const k = this.#followRadPerFrame >= angleRad ? 1 : this.#followRadPerFrame / angleRad;
         this.#setDirection(this.#hx + (ux - this.#hx) * k, this.#hy + (uy - this.#hy) * k, this.#hz + (uz - this.#hz) * k);
       }

@@ -46,9 +46,9 @@ export function ambientInput(seconds: number, rateHz = 1600, seed = 13): MotionI
   return input('vibration', new MotionScene(rng, params).render(rng), params.sensor, 32);
 }
 
-/** 9 s: a ladder tilts the balcony by `angleDeg` at 5 s; the accelerometer runs at `rateHz`. */
+/** 12 s: a ladder tilts the balcony by `angleDeg` at 8 s; the accelerometer runs at `rateHz`. */
 export function tiltInput(rateHz: number, angleDeg = 0.8, seed = 14): MotionInput {
   const rng = new Rng(seed);
-  const params = drawTilt(rng, DEFAULT_MOTION_RANGES.tilt, { rateHz, durationS: 9, onsetS: 5, angleDeg });
+  const params = drawTilt(rng, DEFAULT_MOTION_RANGES.tilt, { rateHz, durationS: 12, onsetS: 8, angleDeg });
   return input('tilt', tiltSignal(rng, params), params.sensor, rateHz <= 100 ? Math.max(1, Math.round(rateHz / 10)) : 32);
 }

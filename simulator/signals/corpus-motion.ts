@@ -123,7 +123,8 @@ export function tiltCorpus(options: CorpusOptions): LabelledCase[] {
     const angleDeg = Math.round(thresholdDeg * factor * 100) / 100;
     for (let i = 0; i < count(options, 2, 12); i++) {
       const caseRng = rng.fork();
-      const onsetS = caseRng.uniform(5, 8);
+      // After the detector has learned its home position (6 s).
+      const onsetS = caseRng.uniform(9, 12);
       const durationS = onsetS + 6;
       const params = drawTilt(caseRng, ranges.tilt, { rateHz: rateFor(i), durationS, onsetS, angleDeg });
       cases.push({
