@@ -116,8 +116,11 @@ export function tiltCorpus(options: CorpusOptions): LabelledCase[] {
   const rng = new Rng(options.seed ^ (options.holdout ? 0x7117001 : 0x7117000));
   const cases: LabelledCase[] = [];
   const thresholdDeg = TILT_OPTION_SPECS.thresholdDeg.default;
-  // Most cases at 50 Hz (a balcony node runs its accelerometer there); some faster, decimated by the pipeline.
-  const rateFor = (i: number): number => [50, 50, 400, 1600][i % 4];
+  // Half the cases at 50 Hz (a balcony node may run its accelerometer there), the rest faster, decimated by
+  // the pipeline; the rates take turns across all cases so that even the small corpus has each.
+  const rates = [50, 400, 50, 1600];
+  let turn = 0;
+  const rateFor = (_i: number): number => rates[turn++ % rates.length];
 
   for (const factor of TILT_ANGLE_FACTORS) {
     const angleDeg = Math.round(thresholdDeg * factor * 100) / 100;
