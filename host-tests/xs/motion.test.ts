@@ -66,8 +66,9 @@ describe('XS engine: motion pipelines', function () {
     // One continuous cut from 4 s, detected before 5 s; 5–6 s is analysed in full within the hold-off.
     const grinding = await measure(grinderInput(11, true), 250, 50);
     const quiet = await measure(ambientInput(4), 100, 50);
-    const tilt50 = await measure(tiltInput(50, 0.8), 20, 10);
-    const tilt1600 = await measure(tiltInput(1600, 0.8), 100, 50);
+    // Tilt from 6.5 s: home learned (6 s), ladder not yet there (8 s).
+    const tilt50 = await measure(tiltInput(50, 0.8), 65, 10);
+    const tilt1600 = await measure(tiltInput(1600, 0.8), 325, 50);
     for (const [what, m] of Object.entries({ grinding, quiet, tilt50, tilt1600 })) {
       assert.equal(m.slots, 0, `${what}: ${m.slots} slots allocated in one second of blocks`);
     }
