@@ -49,13 +49,13 @@ export interface GrinderOptions {
 export const GRINDER_OPTION_SPECS: OptionSpecs<GrinderOptions> = {
   minFundamentalHz: { kind: 'number', default: 80, unit: 'Hz', min: 40, max: 200, doc: 'Lowest disc speed accepted as a grinder fundamental (a 10,000 rpm disc sags to ~100 Hz under load).' },
   maxFundamentalHz: { kind: 'number', default: 250, unit: 'Hz', min: 120, max: 400, doc: 'Highest disc speed accepted as a grinder fundamental (13,300 rpm unloaded is 222 Hz).' },
-  gateDb: { kind: 'number', default: 3, unit: 'dB', min: 0, max: 20, doc: 'High-frequency vibration above its tracked floor on the best axis that starts spectral analysis.' },
-  minFundamentalSnrDb: { kind: 'number', default: 12, unit: 'dB', min: 3, max: 40, doc: 'Fundamental peak above the noise-floor spectrum of that axis.' },
+  gateDb: { kind: 'number', default: 3, unit: 'dB', min: 0, max: 20, doc: 'Vibration (mean square of the block ranges) above its tracked floor, on the liveliest axis, that starts spectral analysis.' },
+  minFundamentalSnrDb: { kind: 'number', default: 12, unit: 'dB', min: 3, max: 40, doc: 'Fundamental peak above the noise-floor spectrum of the analysed direction.' },
   minProminenceDb: { kind: 'number', default: 10, unit: 'dB', min: 3, max: 30, doc: 'Fundamental peak above the mean of its spectral neighbourhood (±3–8 bins): a tone, not broadband.' },
   harmonicProminenceDb: { kind: 'number', default: 6, unit: 'dB', min: 2, max: 30, doc: 'Prominence a 2nd or 3rd harmonic needs to count.' },
   minHarmonics: { kind: 'number', default: 1, unit: 'count', min: 0, max: 2, integer: true, doc: 'Harmonics (of the 2nd and 3rd) that must be present.' },
   subharmonicProminenceDb: { kind: 'number', default: 8, unit: 'dB', min: 3, max: 30, doc: 'A peak this prominent at f/2, f/3 or f/4 (close in level) marks a lower machine (brush roll, motor) whose harmonics fell in range.' },
-  minTextureDb: { kind: 'number', default: 2, unit: 'dB', min: 0.5, max: 20, doc: 'Broadband cutting energy between the harmonics (250 Hz to 0.47·rate) above that band\'s noise floor.' },
+  minTextureDb: { kind: 'number', default: 2, unit: 'dB', min: 0.5, max: 20, doc: 'Broadband cutting energy between the harmonics (250 Hz to 0.47·rate) above that band\'s noise floor, over this frame and the previous one.' },
   minWanderHz: { kind: 'number', default: 1.5, unit: 'Hz', min: 0, max: 20, doc: 'Standard deviation the fundamental must show over the grinding frames (feed pressure moves it); steady machines stay far below.' },
   integrationMs: { kind: 'number', default: 800, unit: 'ms', min: 300, max: 10000, doc: 'Grinding needed (sum of grinding frames, less the leak) before the alarm.' },
   decayMsPerS: { kind: 'number', default: 300, unit: 'ms/s', min: 0, max: 1000, doc: 'How fast evidence leaks away while the disc is off the work: tolerance of intermittent contact.' },
@@ -141,6 +141,8 @@ export class GrinderDetector implements Detector {
   #frameBuffer: Int16Array;
   #bufferedFrames = 0;
   #quietHops = 0;
+  /** Texture ratio of the previous hop if it was analysed, else 0. */
+  #previousTextureRatio = 0;
   #floorAxis = 0;
 
   // Bin ranges, fixed by the rate.
@@ -272,6 +274,7 @@ export class GrinderDetector implements Detector {
     this.#bufferedFrames = 0;
     this.#quietHops = 0;
     this.#floorAxis = 0;
+    this.#previousTextureRatio = 0;
     this.#endEpisode();
     this.#holdUntilMs = -Infinity;
     this.lastFundamentalHz = 0;
@@ -363,6 +366,7 @@ export class GrinderDetector implements Detector {
     this.lastGateDb = DB_PER_LN * Math.log(bestRatio);
 
     let grinding = false;
+    if (!(this.ready && this.lastGateDb >= this.options.gateDb)) this.#previousTextureRatio = 0;
     if (this.ready && this.lastGateDb >= this.options.gateDb) {
       this.#projectPrincipal();
       this.#fft.power(this.#input, this.#power, this.#re, this.#im);
@@ -586,7 +590,11 @@ export class GrinderDetector implements Detector {
         textureBins++;
       }
     }
-    const textureDb = textureBins > 0 ? DB_PER_LN * Math.log(textureSum / textureBins + TINY) : 0;
+    // Cutting bites unevenly: the texture is judged on this frame and the one before (when that was analysed too).
+    const textureRatio = textureBins > 0 ? textureSum / textureBins : 1;
+    const judged = this.#previousTextureRatio > 0 ? 0.5 * (textureRatio + this.#previousTextureRatio) : textureRatio;
+    this.#previousTextureRatio = textureRatio;
+    const textureDb = DB_PER_LN * Math.log(judged + TINY);
 
     this.lastFundamentalHz = fundamentalHz;
     this.lastFundamentalSnrDb = fundamentalSnrDb;

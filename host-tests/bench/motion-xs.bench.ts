@@ -69,7 +69,16 @@ async function main(): Promise<void> {
       engine: `${run.engine.name} ${run.engine.version} (${run.engine.package})`,
     });
   }
-  process.stdout.write(`${JSON.stringify({ budgets: { vibrationComputronsPerSecond: 1.2e6, tiltComputronsPerSecond: 0.1e6 }, results }, null, 1)}\n`);
+  // Cost breakdown: the shared per-sample front end alone, and one FFT of an analysis frame.
+  const parts = await runInXs(entry, [
+    { name: 'load', arg: ambientInput(2) }, { name: 'noop' }, { name: 'frontEnd', arg: 50 }, { name: 'transform' },
+  ]);
+  const [, noop, frontEnd, transform] = parts.results;
+  const breakdown = {
+    frontEndComputronsPerSecond: frontEnd.computrons - noop.computrons,
+    fft256PowerComputronsPerFrame: transform.computrons - noop.computrons,
+  };
+  process.stdout.write(`${JSON.stringify({ budgets: { vibrationComputronsPerSecond: 1.2e6, tiltComputronsPerSecond: 0.1e6 }, breakdown, results }, null, 1)}\n`);
 }
 
 main().catch((error: unknown) => {
