@@ -133,7 +133,6 @@ export class GrinderDetector implements Detector {
   readonly #floorFrames = new Int32Array(MOTION_CHANNELS);
   /** Floor of the analysed projection: Σ u_a² · floor_a. */
   readonly #projectedFloor: Float64Array;
-  readonly #direction = new Float64Array(MOTION_CHANNELS);
   readonly #rangeFloor = new Float64Array(MOTION_CHANNELS);
   readonly #rangeSum = new Float64Array(MOTION_CHANNELS);
   #rangeBlocks = 0;
@@ -366,7 +365,6 @@ export class GrinderDetector implements Detector {
     this.lastGateDb = DB_PER_LN * Math.log(bestRatio);
 
     let grinding = false;
-    if (!(this.ready && this.lastGateDb >= this.options.gateDb)) this.#previousTextureRatio = 0;
     if (this.ready && this.lastGateDb >= this.options.gateDb) {
       this.#projectPrincipal();
       this.#fft.power(this.#input, this.#power, this.#re, this.#im);
@@ -375,6 +373,7 @@ export class GrinderDetector implements Detector {
       grinding = this.#scoreFrame();
     } else {
       this.lastGrinding = false;
+      this.#previousTextureRatio = 0;
       if (!this.ready || ++this.#quietHops >= FLOOR_EVERY) {
         this.#quietHops = 0;
         const axis = this.#floorAxis;
@@ -434,8 +433,6 @@ export class GrinderDetector implements Detector {
       if (length === 0) break;
       ux = vx / length; uy = vy / length; uz = vz / length;
     }
-    const direction = this.#direction;
-    direction[0] = ux; direction[1] = uy; direction[2] = uz;
     const offset = (ux * sx + uy * sy + uz * sz) / samples;
     const input = this.#input;
     const window = this.#window;

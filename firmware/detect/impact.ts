@@ -5,10 +5,11 @@
  * glass-break detector's corroboration).
  *
  * Per block it uses only the shared front end's extremes: the deviation of each axis from its resting
- * value (gravity), combined into a vector peak. A blow must clear an absolute threshold and stand out
- * from the recent background (so a loud grinder or floor machine does not count as a hail of blows);
- * one blow's ringing is counted once. Only a block that crosses the flex threshold is scanned again,
- * to time the crossing to the sample.
+ * value (gravity), combined into a vector peak. A crossing of the flex threshold opens an event of
+ * blowGapMs (a blow and its ringing). The event is a blow when it was sudden — within 40 ms it at least
+ * doubled the level just before it — and its peak clears the blow threshold and stands out from the
+ * background (so a grinder, a floor machine starting up or a pane still ringing never count as a hail
+ * of blows). Only a block that opens an event is scanned again, to time the crossing to the sample.
  */
 import type { SampleBlock } from '../ports';
 import { MOTION_CHANNELS, MotionBlockStats } from './motion-block';

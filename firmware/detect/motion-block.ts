@@ -2,7 +2,7 @@
  * The cheap per-sample front end shared by the vibration detectors: one pass over a 3-axis
  * accelerometer block giving the smallest and largest count of each axis. The impact detector turns
  * them into a vector peak above rest; the grinder detector into a block range that gates its spectral
- * work. Integer counts; no allocation after construction. About 80 XS computrons per frame
+ * work. Integer counts; no allocation after construction. About 76 XS computrons per frame
  * (host-tests/bench/motion-xs.bench.ts).
  */
 import type { SampleBlock } from '../ports';
