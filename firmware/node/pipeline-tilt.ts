@@ -8,6 +8,7 @@ import type { TiltOptions } from '../detect/tilt';
 import { NO_DETECTIONS } from '../detect/types';
 import type { Detection, NodeRole } from '../detect/types';
 import type { Pipeline, PipelineSnapshot } from './pipeline';
+import { snapshotDb } from './snapshot-levels';
 
 export interface TiltPipelineOptions {
   /** Applies the role defaults (an error for roles that do not run tilt, unless tilt options are given). */
@@ -124,7 +125,7 @@ export class TiltPipeline implements Pipeline {
     const d = this.detector;
     return {
       kind: 'tilt',
-      noiseFloorDb: this.#noiseSquareG > 0 ? 10 * Math.log10(this.#noiseSquareG) : -Infinity,
+      noiseFloorDb: snapshotDb(this.#noiseSquareG),
       bandsDb: [],
       bandEdgesHz: [],
       levels: {

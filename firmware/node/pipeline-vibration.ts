@@ -12,6 +12,7 @@ import { MotionBlockStats } from '../detect/motion-block';
 import { NO_DETECTIONS } from '../detect/types';
 import type { Detection, NodeRole } from '../detect/types';
 import type { FlexListener, Pipeline, PipelineSnapshot, ThresholdReading } from './pipeline';
+import { SNAPSHOT_MIN_DB, snapshotDb } from './snapshot-levels';
 
 export interface VibrationPipelineOptions {
   /** The accelerometer's output data rate; blocks at any other rate are refused. Default 1600 Hz. */
@@ -93,12 +94,12 @@ export class VibrationPipeline implements Pipeline {
   snapshot(): PipelineSnapshot {
     const levels: Record<string, number> = {};
     const thresholds: ThresholdReading[] = [];
-    let noiseFloorDb = -Infinity;
+    let noiseFloorDb = SNAPSHOT_MIN_DB;
     let bandsDb: number[] = [];
     let bandEdgesHz: number[] = [];
     const g = this.grinder;
     if (g !== null) {
-      noiseFloorDb = g.noiseFloorDb();
+      noiseFloorDb = Math.max(SNAPSHOT_MIN_DB, g.noiseFloorDb());
       const spectrum = new Float64Array(g.frameSize / 2 + 1);
       const axis = g.lastSpectrum(spectrum);
       let meanSquare = 0;
@@ -161,7 +162,7 @@ function bandLevelsDb(power: Float64Array, binHz: number, edgesHz: readonly numb
       const k = Math.min(power.length - 1, Math.round((lo + hi) / 2 / binHz));
       sum = (power[k] * (hi - lo)) / binHz;
     }
-    levels.push(sum > 0 ? 10 * Math.log10(sum) : -Infinity);
+    levels.push(snapshotDb(sum));
   }
   return levels;
 }

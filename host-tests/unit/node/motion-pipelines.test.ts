@@ -71,6 +71,12 @@ describe('VibrationPipeline', function () {
     assert.doesNotThrow(() => JSON.stringify(snapshot));
   });
 
+  it('has a JSON-safe snapshot before anything was measured', function () {
+    for (const snapshot of [new VibrationPipeline().snapshot(), new TiltPipeline().snapshot()]) {
+      assert.deepEqual(JSON.parse(JSON.stringify(snapshot)), snapshot, `${snapshot.kind}: every number is finite`);
+    }
+  });
+
   it('applies role defaults, and explicit options over them; null turns a detector off', function () {
     assert.equal(new VibrationPipeline({ role: 'display_case' }).impact?.options.blowCount, 2);
     assert.equal(new VibrationPipeline({ role: 'balcony' }).grinder?.options.integrationMs, 1200);
