@@ -57,6 +57,19 @@ export interface PacerStats {
   realTimeWindowMs: number;
   /** The largest lag of the clock behind the wall clock (real mode), ms. */
   worstLagMs: number;
+  /** 99th percentile of that lag over the ticks (real mode), ms. */
+  lagP99Ms: number;
+}
+
+function histogramPercentile(histogram: Uint32Array, p: number): number {
+  let total = 0;
+  for (const count of histogram) total += count;
+  let seen = 0;
+  for (let ms = 0; ms < histogram.length; ms++) {
+    seen += histogram[ms];
+    if (total > 0 && seen >= (p / 100) * total) return ms;
+  }
+  return 0;
 }
 
 export class Pacer {
@@ -64,7 +77,9 @@ export class Pacer {
   #stopped = false;
   /** performance.now() at scenario time 0 (real mode) — latencies are measured against it. */
   startPerfMs = 0;
-  readonly stats: PacerStats = { wallMs: 0, settleMs: 0, realTimeWindowMs: 0, worstLagMs: 0 };
+  readonly stats: PacerStats = { wallMs: 0, settleMs: 0, realTimeWindowMs: 0, worstLagMs: 0, lagP99Ms: 0 };
+  /** Ticks (real mode) by lag, in whole milliseconds: enough for a percentile without keeping every tick. */
+  readonly #lagHistogram = new Uint32Array(1001);
 
   constructor(options: PacerOptions) {
     this.#o = options;
@@ -87,6 +102,7 @@ export class Pacer {
     if (this.#o.mode === 'real') await this.#runReal(untilMs);
     else await this.#runVirtual(untilMs);
     this.stats.wallMs = performance.now() - started;
+    this.stats.lagP99Ms = histogramPercentile(this.#lagHistogram, 99);
   }
 
   /** Waits until the network has caught up (or gives up after the timeout). */
@@ -114,7 +130,9 @@ export class Pacer {
     while (!this.#stopped && clock.nowMs() < untilMs) {
       await sleep(tickMs);
       const target = performance.now() - this.startPerfMs;
-      this.stats.worstLagMs = Math.max(this.stats.worstLagMs, target - clock.nowMs());
+      const lagMs = Math.max(0, target - clock.nowMs());
+      this.stats.worstLagMs = Math.max(this.stats.worstLagMs, lagMs);
+      this.#lagHistogram[Math.min(1000, Math.floor(lagMs))]++;
       clock.advanceTo(Math.min(untilMs, Math.max(clock.nowMs(), target)));
       this.#o.hooks.between?.(tickMs / 2);
     }

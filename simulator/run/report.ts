@@ -116,7 +116,7 @@ export function summaryLines(scenario: Scenario, card: Scorecard, report: RunRep
     `${report.mode === 'real' ? `, ${r.misses} chunk(s) not ready in time` : ''}`);
   const p = report.pacer;
   lines.push(report.mode === 'real'
-    ? `  run: ${(p.wallMs / 1000).toFixed(1)} s wall clock; the clock lagged the wall clock by at most ${p.worstLagMs.toFixed(0)} ms`
+    ? `  run: ${(p.wallMs / 1000).toFixed(1)} s wall clock; the nodes' clock lagged the wall clock by ${p.lagP99Ms.toFixed(0)} ms at p99 of ticks, ${p.worstLagMs.toFixed(0)} ms at most`
     : `  run: ${report.scenarioS.toFixed(0)} s of scenario in ${(p.wallMs / 1000).toFixed(1)} s (waiting for the network ${(p.settleMs / 1000).toFixed(1)} s, ` +
       `real-time windows ${(p.realTimeWindowMs / 1000).toFixed(1)} s)`);
   if (report.faultsApplied.length > 0) lines.push(`  faults applied: ${report.faultsApplied.join('; ')}`);
