@@ -57,10 +57,10 @@ export const CONFUSERS: Record<ConfuserClass, ConfuserSpec> = {
 export const CONFUSER_CLASSES = Object.keys(CONFUSERS) as ConfuserClass[];
 
 /** Ambient before the event: the detector's noise floor settles in it. */
-const LEAD_S = 1.5;
-const TAIL_S = 0.6;
+const LEAD_S = 1.2;
+const TAIL_S = 0.4;
 /** Events are cut after this long (music, crowds, long bells). */
-const MAX_EVENT_S = 4;
+const MAX_EVENT_S = 3;
 const MAX_EVENT_DBFS = -15;
 
 export function acousticCorpus(options: CorpusOptions): LabelledCase[] {
@@ -80,7 +80,7 @@ export function acousticCorpus(options: CorpusOptions): LabelledCase[] {
         const profile = profileFor(rep);
         const params = drawGlassBreakParams(rng, set, glass);
         const event = glassBreak(rng, params);
-        cases.push(compose(rng, set, {
+        cases.push(placeEvent(rng, set, {
           id: `glass_break/${glass}/+${levelDb}dB/${profile}/#${serial++}`,
           threat: 'glass_break', group: 'glass_break', profile, levelDb, event, params,
         }));
@@ -98,7 +98,7 @@ export function acousticCorpus(options: CorpusOptions): LabelledCase[] {
         const [low, high] = loudness === 'realistic' ? spec.realisticDb : spec.loudDb;
         const levelDb = Math.round(rng.uniform(low, high));
         const { signal, params } = spec.make(rng, set);
-        cases.push(compose(rng, set, {
+        cases.push(placeEvent(rng, set, {
           id: `${name}/${loudness}/+${levelDb}dB/${profile}/#${serial++}`,
           threat: null, group: name, profile, levelDb, event: signal, params: { ...params, loudness },
         }));
@@ -120,18 +120,22 @@ export function acousticCorpus(options: CorpusOptions): LabelledCase[] {
   return cases;
 }
 
-interface Composition {
+export interface Composition {
   id: string;
   threat: 'glass_break' | null;
   group: string;
   profile: AmbientProfile;
+  /** Event level over the ambient floor, dB (capped so the event stays at or below −15 dBFS active). */
   levelDb: number;
   event: Signal;
   params: object;
 }
 
-/** Puts an event into an ambient of its own: level set over the floor, onset after LEAD_S (jittered). */
-function compose(rng: Rng, set: ParamSet, c: Composition): LabelledCase {
+/**
+ * Puts an event into an ambient of its own (drawn from `set`): the event's active level set `levelDb`
+ * over the floor, its onset 1.2–1.5 s in (the detector's floor settles before it).
+ */
+export function placeEvent(rng: Rng, set: ParamSet, c: Composition): LabelledCase {
   const eventData = micHighpass(c.event.data.slice(0, Math.round(MAX_EVENT_S * MIC_RATE_HZ)));
   const eventS = eventData.length / MIC_RATE_HZ;
   const onsetS = LEAD_S + rng.uniform(0, 0.3);

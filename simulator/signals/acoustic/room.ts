@@ -62,25 +62,40 @@ function reverberate(rng: Rng, input: Float32Array, room: RoomParams): Float32Ar
   const side = Math.cbrt(room.roomVolumeM3);
   const meanFreePathS = (4 * room.roomVolumeM3) / (6 * side * side) / SPEED_OF_SOUND_MPS;
   const t60Hf = rt60At8kS(room);
-  const lines = Array.from({ length: FDN_LINES }, (_, i) => {
+  // All lines in one buffer: line i occupies [offset[i], offset[i] + delay[i]).
+  const delay = new Int32Array(FDN_LINES);
+  const offset = new Int32Array(FDN_LINES);
+  const at = new Int32Array(FDN_LINES);
+  const gain = new Float64Array(FDN_LINES);
+  const pole = new Float64Array(FDN_LINES);
+  const state = new Float64Array(FDN_LINES);
+  const outSign = new Float64Array(FDN_LINES);
+  const inSign = new Float64Array(FDN_LINES);
+  let total = 0;
+  for (let i = 0; i < FDN_LINES; i++) {
     const base = meanFreePathS * (0.55 + (1.1 * i) / (FDN_LINES - 1)) * MIC_RATE_HZ;
-    const delay = Math.max(31, Math.round(base * rng.uniform(0.93, 1.07))) | 1;
-    const g = 10 ** ((-3 * delay) / (MIC_RATE_HZ * room.rt60S));
-    const r = 10 ** ((-3 * delay) / (MIC_RATE_HZ * t60Hf)) / g;
-    const pole = (1 - r) / (1 + r);
+    delay[i] = Math.max(31, Math.round(base * rng.uniform(0.93, 1.07))) | 1;
+    offset[i] = total;
+    total += delay[i];
+    const g = 10 ** ((-3 * delay[i]) / (MIC_RATE_HZ * room.rt60S));
+    const r = 10 ** ((-3 * delay[i]) / (MIC_RATE_HZ * t60Hf)) / g;
     // Loop filter: one pole, gain g at DC and g·r at Nyquist.
-    return { buffer: new Float32Array(delay), delay, b: g * (1 - pole), pole, state: 0, sign: rng.next() < 0.5 ? -1 : 1, at: 0 };
-  });
+    pole[i] = (1 - r) / (1 + r);
+    gain[i] = g * (1 - pole[i]);
+    outSign[i] = rng.next() < 0.5 ? -1 : 1;
+  }
+  for (let i = 0; i < FDN_LINES; i++) inSign[i] = outSign[(i + 3) % FDN_LINES];
+  const lines = new Float32Array(total);
   const out = new Float32Array(input.length);
   const taps = new Float64Array(FDN_LINES);
   const norm = 1 / Math.sqrt(FDN_LINES);
   for (let n = 0; n < input.length; n++) {
     let y = 0;
     for (let i = 0; i < FDN_LINES; i++) {
-      const line = lines[i];
-      line.state = line.b * line.buffer[line.at] + line.pole * line.state;
-      taps[i] = line.state;
-      y += line.state * line.sign;
+      const s = gain[i] * lines[offset[i] + at[i]] + pole[i] * state[i];
+      state[i] = s;
+      taps[i] = s;
+      y += s * outSign[i];
     }
     out[n] = y * norm;
     // Walsh–Hadamard transform of the 8 taps, unrolled (orthogonal after scaling by 1/√8).
@@ -91,9 +106,8 @@ function reverberate(rng: Rng, input: Float32Array, room: RoomParams): Float32Ar
     taps[4] = b0 - b4; taps[5] = b1 - b5; taps[6] = b2 - b6; taps[7] = b3 - b7;
     const x = input[n];
     for (let i = 0; i < FDN_LINES; i++) {
-      const line = lines[i];
-      line.buffer[line.at] = taps[i] * norm + x * lines[(i + 3) % FDN_LINES].sign;
-      line.at = line.at + 1 === line.delay ? 0 : line.at + 1;
+      lines[offset[i] + at[i]] = taps[i] * norm + x * inSign[i];
+      at[i] = at[i] + 1 === delay[i] ? 0 : at[i] + 1;
     }
   }
   return out;

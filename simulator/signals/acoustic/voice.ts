@@ -7,7 +7,7 @@ import type { Rng } from '../rng';
 import type { Signal } from '../signal';
 import { type ParamSet, type Range, checkIn, drawIn, drawLog, range } from './ranges';
 import { type RoomParams, drawRoom, propagate } from './room';
-import { MIC_RATE_HZ, addInto, addMode, biquad, filterChain, noiseBurst, samplesOf, tiltDown, whiteNoise } from './synth';
+import { MIC_RATE_HZ, addInto, addMode, energy, filterChain, noiseBurst, normaliseRms, pinkNoise, samplesOf, tiltDown, whiteNoise } from './synth';
 
 /** Adult talkers (default); a child with squeals and a shouting adult (holdout). */
 export type VoiceKind = 'male' | 'female' | 'child' | 'shout';
@@ -71,40 +71,56 @@ export function speech(rng: Rng, p: SpeechParams): Signal {
   return { rateHz: MIC_RATE_HZ, channels: 1, data: propagate(rng, speechDry(rng, p), p.room) };
 }
 
+/** Formant gains relative to the first, and their quality factors (bandwidths of about 70–130 Hz). */
+const FORMANT_GAINS = [1, 0.6, 0.35];
+const FORMANT_Q = [5, 7, 9];
+
 function addVowel(rng: Rng, out: Float32Array, atS: number, lengthS: number, f0Hz: number,
   formants: readonly [number, number, number], scale: number, tiltPole: number): void {
-  const n = samplesOf(lengthS);
-  const source = new Float32Array(n);
-  // Glottal pulses with jitter, the pitch gliding slightly over the vowel.
+  const start = samplesOf(atS);
+  const n = Math.min(samplesOf(lengthS), out.length - start);
+  // Three bandpass resonators (RBJ, 0 dB at the centre), unrolled and run side by side in one pass.
+  const design = (k: number): [number, number, number] => {
+    const w0 = (2 * Math.PI * Math.min(formants[k] * scale, MIC_RATE_HZ * 0.45)) / MIC_RATE_HZ;
+    const alpha = Math.sin(w0) / (2 * FORMANT_Q[k]);
+    return [(alpha / (1 + alpha)) * FORMANT_GAINS[k] * 8, (-2 * Math.cos(w0)) / (1 + alpha), (1 - alpha) / (1 + alpha)];
+  };
+  const [g0, p0, q0] = design(0);
+  const [g1, p1, q1] = design(1);
+  const [g2, p2, q2] = design(2);
+  let x1 = 0, x2 = 0;
+  let u1 = 0, u2 = 0, v1 = 0, v2 = 0, w1 = 0, w2 = 0;
+  // Glottal pulses with jitter, the pitch gliding slightly over the vowel, through a source spectrum
+  // falling with frequency (glottal roll-off net of lip radiation).
   const glide = rng.uniform(-0.15, 0.1);
-  let phase = 0;
-  for (let i = 0; i < n; i++) {
-    phase += (f0Hz * (1 + (glide * i) / n)) / MIC_RATE_HZ;
-    if (phase >= 1) {
-      phase -= 1;
-      source[i] = 1 + 0.05 * rng.normal();
-    }
-  }
-  // Source spectrum falling with frequency (glottal roll-off net of lip radiation).
-  let y = 0;
-  for (let i = 0; i < n; i++) {
-    y = source[i] + tiltPole * y;
-    source[i] = y * (1 - tiltPole);
-  }
-  const vowel = new Float32Array(n);
-  formants.forEach((f, k) => {
-    const band = Float32Array.from(source);
-    biquad(band, { kind: 'bandpass', freqHz: f * scale, q: 5 + 2 * k });
-    addInto(vowel, band, 0, [1, 0.6, 0.35][k] * 8);
-  });
-  // Syllable envelope: 15 ms rise, a gentle decay, 25 ms release.
   const rise = samplesOf(0.015);
   const release = samplesOf(0.025);
+  let phase = 0;
+  let source = 0;
   for (let i = 0; i < n; i++) {
-    const env = Math.min(1, i / rise, (n - i) / release) * (1 - (0.3 * i) / n);
-    vowel[i] *= env;
+    phase += (f0Hz * (1 + (glide * i) / n)) / MIC_RATE_HZ;
+    let pulse = 0;
+    if (phase >= 1) {
+      phase -= 1;
+      pulse = 1 + 0.05 * rng.normal();
+    }
+    source = pulse * (1 - tiltPole) + tiltPole * source;
+    const d = source - x2;
+    x2 = x1;
+    x1 = source;
+    const u = g0 * d - p0 * u1 - q0 * u2;
+    u2 = u1;
+    u1 = u;
+    const v = g1 * d - p1 * v1 - q1 * v2;
+    v2 = v1;
+    v1 = v;
+    const w = g2 * d - p2 * w1 - q2 * w2;
+    w2 = w1;
+    w1 = w;
+    // Syllable envelope: 15 ms rise, a gentle decay, 25 ms release.
+    const edge = i < rise ? i / rise : n - i < release ? (n - i) / release : 1;
+    out[start + i] += (u + v + w) * edge * (1 - (0.3 * i) / n);
   }
-  addInto(out, vowel, samplesOf(atS));
 }
 
 /** Adds a consonant before a vowel; returns its length in seconds. */
@@ -183,7 +199,14 @@ export function drawCrowdParams(rng: Rng, set: ParamSet, durationS = rng.uniform
   };
 }
 
-/** A crowd at the microphone: talkers and walkers spread through one room, their reverberation shared. */
+/** Talkers synthesised one by one; beyond these, babble is modelled as speech-shaped noise. */
+const VOICED_TALKERS = 8;
+
+/**
+ * A crowd at the microphone: talkers and walkers spread through one room, their reverberation shared.
+ * The nearest VOICED_TALKERS talk; the rest merge into babble: noise with the long-term speech spectrum
+ * and a syllabic modulation whose depth falls as 1/√n, at the power of that many talkers.
+ */
 export function crowd(rng: Rng, p: CrowdParams): Signal {
   checkIn('crowd.talkers', p.talkers, range(0, 200));
   checkIn('crowd.walkers', p.walkers, range(0, 100));
@@ -191,12 +214,30 @@ export function crowd(rng: Rng, p: CrowdParams): Signal {
   checkIn('crowd.maxDistanceM', p.maxDistanceM, range(1, 100));
   const length = samplesOf(p.durationS);
   const dry = new Float32Array(length);
-  for (let k = 0; k < p.talkers; k++) {
+  const distances = Array.from({ length: p.talkers }, () => drawLog(rng, range(1.5, p.maxDistanceM))).sort((a, b) => a - b);
+  let voicedPower = 0;
+  distances.slice(0, VOICED_TALKERS).forEach((distanceM) => {
     const kind = rng.pick(p.voices);
-    const distanceM = drawLog(rng, range(1.5, p.maxDistanceM));
     const voice = speechDry(rng, { kind, durationS: p.durationS + 1, f0Hz: drawIn(rng, VOICE[kind].f0), syllablesPerS: rng.uniform(3, 6) });
     tiltDown(voice, 10 ** ((-0.1 * distanceM) / 20));
-    addInto(dry, voice.subarray(samplesOf(rng.uniform(0, 1))), 0, Math.exp(0.3 * rng.normal()) / distanceM);
+    const gain = Math.exp(0.3 * rng.normal()) / distanceM;
+    const part = voice.subarray(samplesOf(rng.uniform(0, 1)));
+    addInto(dry, part, 0, gain);
+    voicedPower += (gain * gain * energy(part, 0, length)) / length;
+  });
+  const far = distances.slice(VOICED_TALKERS);
+  if (far.length > 0 && voicedPower > 0) {
+    // Each far talker contributes the voiced talkers' mean power scaled by distance (1/r²).
+    const meanVoicedGain2 = distances.slice(0, VOICED_TALKERS).reduce((s, d) => s + 1 / (d * d), 0) / Math.min(VOICED_TALKERS, distances.length);
+    const farPower = (voicedPower / Math.min(VOICED_TALKERS, distances.length) / meanVoicedGain2) * far.reduce((s, d) => s + 1 / (d * d), 0);
+    const babble = pinkNoise(rng, length);
+    filterChain(babble, [{ kind: 'highpass', freqHz: 120, q: 0.7 }, { kind: 'lowpass', freqHz: 2500, q: 0.7 }]);
+    const depth = 0.6 / Math.sqrt(far.length);
+    const rateHz = rng.uniform(3, 5);
+    const phase = rng.uniform(0, 2 * Math.PI);
+    for (let i = 0; i < length; i++) babble[i] *= 1 + depth * Math.sin((2 * Math.PI * rateHz * i) / MIC_RATE_HZ + phase);
+    normaliseRms(babble, Math.sqrt(farPower));
+    addInto(dry, babble, 0);
   }
   for (let w = 0; w < p.walkers; w++) addFootsteps(rng, dry, drawLog(rng, range(2, p.maxDistanceM)));
   const wet = propagate(rng, dry, { ...p.room, distanceM: 1 });
