@@ -357,8 +357,8 @@ export class GlassBreakDetector implements Detector {
       throw new Error(`GlassBreakDetector: block at ${block.rateHz} Hz, needs ${GLASS_BREAK_RATE_HZ} Hz (resample first)`);
     }
     if (block.channels !== 1) throw new Error(`GlassBreakDetector: block has ${block.channels} channels, needs 1 (mono microphone)`);
+    if (!(block.unitsPerCount > 0)) throw new Error(`GlassBreakDetector: unitsPerCount must be positive, got ${block.unitsPerCount}`);
     if (block.unitsPerCount !== this.#unitsPerCount) {
-      if (!(block.unitsPerCount > 0)) throw new Error(`GlassBreakDetector: unitsPerCount must be positive, got ${block.unitsPerCount}`);
       this.#unitsPerCount = block.unitsPerCount;
       this.#dbOffset = 20 * Math.log10(block.unitsPerCount);
     }
