@@ -7,8 +7,8 @@
  *    24 dB per octave (+2 dB at 3 kHz, −16 dB at 1 kHz, −56 dB at 100 Hz). Blocks are also copied
  *    (natively where possible) into a ring for the spectral stage and the calibration snapshot.
  * 2. Per tick: noise floors of both levels. A candidate event opens when the high-frequency level stands
- *    `onsetDb` over its floor, once the previous event has died down (or at once after a sudden rise of
- *    `riseDb`). Only candidates run the spectral stage.
+ *    `onsetDb` over its floor and has jumped `onsetRiseDb` over its last ~16 ms: an impact is abrupt, a
+ *    voice or a fan swells. Only candidates run the spectral stage.
  * 3. Candidate, for `analysisMs` after the onset: per tick, active time, shard transients and the
  *    re-attack of the smoothed high-frequency level; every 32 ms a 256-point FFT frame: band energies
  *    below 1 kHz, 1–3 kHz and 3–8 kHz over the background measured just before the onset, and the
@@ -31,7 +31,8 @@ import { type Detection, type Detector, type NodeRole, NO_DETECTIONS } from './t
 
 export interface GlassBreakOptions {
   onsetDb: number;
-  riseDb: number;
+  onsetRiseDb: number;
+  restartDb: number;
   activeDb: number;
   jumpDb: number;
   minTransients: number;
@@ -51,9 +52,10 @@ export interface GlassBreakOptions {
 }
 
 export const GLASS_BREAK_OPTION_SPECS: OptionSpecs<GlassBreakOptions> = {
-  onsetDb: { kind: 'number', default: 12, unit: 'dB', min: 4, max: 40, doc: 'High-frequency (second-difference) level over its noise floor that opens a candidate event.' },
-  riseDb: { kind: 'number', default: 10, unit: 'dB', min: 3, max: 40, doc: 'Sudden rise of the high-frequency level over its last ~16 ms that opens a candidate even in the tail of another sound, and restarts a running one when it tops that one\'s peak by as much.' },
-  activeDb: { kind: 'number', default: 6, unit: 'dB', min: 2, max: 30, doc: 'High-frequency level over the pre-onset floor at which a 4 ms tick counts as active (and below which the detector re-arms).' },
+  onsetDb: { kind: 'number', default: 16, unit: 'dB', min: 4, max: 40, doc: 'High-frequency (second-difference) level over its noise floor that opens a candidate event.' },
+  onsetRiseDb: { kind: 'number', default: 10, unit: 'dB', min: 0, max: 40, doc: 'Jump of the high-frequency level over its last ~16 ms that an onset also needs: an impact is abrupt, a voice or a fan swells.' },
+  restartDb: { kind: 'number', default: 10, unit: 'dB', min: 3, max: 40, doc: 'A running candidate restarts on an onset that tops its peak by this much (a louder event began, e.g. a break during speech).' },
+  activeDb: { kind: 'number', default: 6, unit: 'dB', min: 2, max: 30, doc: 'High-frequency level over the pre-onset floor at which a 4 ms tick counts as active.' },
   jumpDb: { kind: 'number', default: 6, unit: 'dB', min: 2, max: 20, doc: 'Rise of an active 4 ms tick over the two before it that counts as a shard transient.' },
   minTransients: { kind: 'number', default: 1, unit: 'count', min: 1, max: 60, integer: true, doc: 'Shard transients needed in the analysis window. Reverberation smears them beyond the critical distance, so the default only needs the onset; raise it in dry rooms.' },
   minDurationMs: { kind: 'number', default: 100, unit: 'ms', min: 20, max: 480, doc: 'Active high-frequency time needed in the analysis window (shatter lasts 0.1–1.5 s).' },
@@ -78,7 +80,7 @@ export const GLASS_BREAK_OPTION_SPECS: OptionSpecs<GlassBreakOptions> = {
  */
 export const GLASS_BREAK_ROLE_OVERRIDES: Record<NodeRole, Partial<GlassBreakOptions> | null> = {
   window: {},
-  display_case: { onsetDb: 18 },
+  display_case: { onsetDb: 20 },
   balcony: null,
 };
 
@@ -215,7 +217,7 @@ export class GlassBreakDetector implements Detector {
   #hfDb2 = NO_LEVEL_DB;
   /** Exponential average (~16 ms) of the high-frequency level of the ticks before the current one. */
   #recentHfDb = NO_LEVEL_DB;
-  #armed = true;
+  #jumpDb = 0;
   #candidateOpen = false;
   #candidates = 0;
   #quietUntilMs = Number.NEGATIVE_INFINITY;
@@ -294,6 +296,11 @@ export class GlassBreakDetector implements Detector {
     return this.#hfDb - this.#hfFloor.floorDb;
   }
 
+  /** Jump of the last tick's high-frequency level over its ~16 ms average, dB (what `onsetRiseDb` applies to). */
+  get hfJumpDb(): number {
+    return this.#jumpDb;
+  }
+
   get candidateOpen(): boolean {
     return this.#candidateOpen;
   }
@@ -340,7 +347,7 @@ export class GlassBreakDetector implements Detector {
     this.#hfDb1 = NO_LEVEL_DB;
     this.#hfDb2 = NO_LEVEL_DB;
     this.#recentHfDb = NO_LEVEL_DB;
-    this.#armed = true;
+    this.#jumpDb = 0;
     this.#candidateOpen = false;
     this.#candidates = 0;
     this.#quietUntilMs = Number.NEGATIVE_INFINITY;
@@ -431,12 +438,12 @@ export class GlassBreakDetector implements Detector {
     this.#hfFloor.update(hfDb, TICK_MS);
     if (this.#recentHfDb === NO_LEVEL_DB) this.#recentHfDb = hfDb;
 
-    // Re-arm once the last event has died down, so its tail never serves as a new onset's background;
-    // a sudden rise opens a candidate regardless, and restarts a running one when it tops that one's peak.
-    if (hfDb < floorDb + o.activeDb) this.#armed = true;
-    const rise = hfDb >= this.#recentHfDb + o.riseDb;
-    const onset = hfDb >= floorDb + o.onsetDb && tickEndMs - this.#firstMs >= WARMUP_MS && tickEndMs >= this.#quietUntilMs;
-    if (onset && (this.#candidateOpen ? rise && hfDb >= this.#peakHfDb + o.riseDb : this.#armed || rise)) {
+    // An onset is loud over the floor and abrupt; while a candidate runs, only a clearly louder one restarts it.
+    const jumpDb = hfDb - this.#recentHfDb;
+    this.#jumpDb = jumpDb;
+    const onset = hfDb >= floorDb + o.onsetDb && jumpDb >= o.onsetRiseDb && tickEndMs - this.#firstMs >= WARMUP_MS &&
+      tickEndMs >= this.#quietUntilMs;
+    if (onset && (!this.#candidateOpen || (jumpDb >= o.restartDb && hfDb >= this.#peakHfDb + o.restartDb))) {
       this.#open(floorDb, tickEndMs, tickEndAbs);
     }
     let detected = false;
@@ -445,7 +452,6 @@ export class GlassBreakDetector implements Detector {
       if (this.#ticks >= this.#analysisTicks) {
         detected = this.#decide(tickEndMs);
         this.#candidateOpen = false;
-        this.#armed = false;
       }
     }
     this.#recentHfDb += 0.25 * (hfDb - this.#recentHfDb);

@@ -80,6 +80,7 @@ export class AcousticPipeline implements Pipeline {
       // Live for the onset; the last candidate's figures for the decision thresholds.
       thresholds: [
         threshold('onsetDb', d.hfOverFloorDb, 'dB'),
+        threshold('onsetRiseDb', d.hfJumpDb, 'dB'),
         threshold('minHfRatioDb', last.hfRatioDb, 'dB'),
         threshold('maxHfRatioDb', last.hfRatioDb, 'dB'),
         threshold('minHfMidDb', last.hfMidDb, 'dB'),
