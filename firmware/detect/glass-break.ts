@@ -94,8 +94,8 @@ export type GlassBreakFeatures = Record<GlassBreakFeature, number>;
 
 export const GLASS_BREAK_RATE_HZ = 16000;
 /** Samples per tick of the front end (4 ms). */
-export const TICK_SAMPLES = 64;
-export const TICK_MS = (TICK_SAMPLES * 1000) / GLASS_BREAK_RATE_HZ;
+const TICK_SAMPLES = 64;
+const TICK_MS = (TICK_SAMPLES * 1000) / GLASS_BREAK_RATE_HZ;
 const FRAME_SAMPLES = 256;
 /** A spectral frame every 8 ticks (32 ms) while a candidate is open: ticks 8k..8k+3 after the onset. */
 const FRAME_EVERY_TICKS = 8;
@@ -150,7 +150,7 @@ const REATTACK_RAMP_DB = 8;
  * `riseDbPerS`, so it sits on the quiet moments of the background.
  */
 // stand-in for firmware/dsp/noise-floor.ts
-export class NoiseFloorTracker {
+class NoiseFloorTracker {
   floorDb = Number.NaN;
   readonly riseDbPerS: number;
   readonly fallTimeMs: number;

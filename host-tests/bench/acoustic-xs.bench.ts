@@ -1,7 +1,9 @@
 /**
  * `npm run bench:acoustic`: cost of the acoustic pipeline inside XS (computrons and slots per second of
  * 16 kHz signal) in steady ambient and during events, plus wall time in XS and in Node. Prints JSON.
- * Windows are 25 blocks (0.4 s); "peak" is the busiest window scaled to one second.
+ * Windows are 25 blocks (0.4 s); "peak" is the busiest window scaled to one second. The front end costs
+ * the same for any signal, so a scenario's computrons above the quiet gallery's rate, divided by the
+ * candidates it opened, are the cost of one candidate's spectral stage.
  */
 import { fileURLToPath } from 'node:url';
 import { runInXs } from '../helpers/xs/harness';
@@ -30,6 +32,7 @@ const scenarios: Record<string, number[]> = {
 };
 
 const report: Record<string, unknown>[] = [];
+let steadyPerS = Number.NaN;
 for (const [name, counts] of Object.entries(scenarios)) {
   const blocks = splitBlocks(counts);
   const windows = Math.floor(blocks.length / WINDOW_BLOCKS);
@@ -46,10 +49,15 @@ for (const [name, counts] of Object.entries(scenarios)) {
   const node = runAcoustic(blocks);
   const nodeMs = performance.now() - started;
   const seconds = windows * WINDOW_S;
+  const total = pushes.slice(1).reduce((s, r) => s + r.computrons - noop.computrons, 0);
+  if (Number.isNaN(steadyPerS)) steadyPerS = total / (seconds - WINDOW_S);
+  const candidates = node.snapshot.levels.candidates;
   report.push({
     scenario: name,
     seconds,
     detections: node.detections.length,
+    candidates,
+    computronsPerCandidate: candidates > 0 ? Math.round((total - steadyPerS * (seconds - WINDOW_S)) / candidates) : null,
     computronsPerS: { mean: Math.round(rates.slice(1).reduce((s, r) => s + r, 0) / (rates.length - 1)), peak: Math.round(Math.max(...rates.slice(1))) },
     allocatedSlotsPerWindow: { max: Math.max(...slots.slice(1)) },
     xsMsPerS: +(xsMs / seconds).toFixed(2),

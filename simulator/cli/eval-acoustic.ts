@@ -66,13 +66,13 @@ function main(): void {
   // Recall table: glass type × level.
   const levels = Object.keys(s.byLevel);
   const glasses = Object.keys(s.byGlass);
-  console.log(['glass'.padEnd(11), ...levels.map((l) => l.padStart(15)), 'all'.padStart(15)].join(''));
+  console.log(['glass'.padEnd(11), ...levels.map((l) => l.padStart(15)), 'all'.padStart(17)].join(''));
   for (const g of glasses) {
     const row = levels.map((l) => {
       const cases = outcomes.filter((o) => o.threat && o.variant === g && `+${o.levelDb}dB` === l);
       return pct(cases.filter((o) => o.hit).length, cases.length).padStart(15);
     });
-    console.log([g.padEnd(11), ...row, pct(s.byGlass[g].hits, s.byGlass[g].cases).padStart(15)].join(''));
+    console.log([g.padEnd(11), ...row, pct(s.byGlass[g].hits, s.byGlass[g].cases).padStart(17)].join(''));
   }
   console.log(['all'.padEnd(11), ...levels.map((l) => pct(s.byLevel[l].hits, s.byLevel[l].cases).padStart(15))].join(''));
   console.log('false alarms (cases with any detection) per class:');
