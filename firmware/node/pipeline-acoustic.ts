@@ -100,7 +100,8 @@ export class AcousticPipeline implements Pipeline {
     for (let i = 0; i < SNAPSHOT_FFT; i++) s[i] *= this.#window[i];
     this.#fft.power(s, this.#power, this.#re, this.#im);
     const binHz = GLASS_BREAK_RATE_HZ / SNAPSHOT_FFT;
-    // Scale: |X|² of a full-scale sine is (N/2)²·(Σw²/N)… normalise to mean-square power per band.
+    // Parseval: the bins 0..N/2 of a windowed signal sum to N·Σ(x·w)²/2, so this scale turns a band's power
+    // into the mean square of the signal in that band (full-scale units).
     const scale = 2 / (SNAPSHOT_FFT * this.#windowPower);
     const bands: number[] = [];
     for (let b = 0; b < SNAPSHOT_BANDS; b++) {
