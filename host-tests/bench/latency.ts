@@ -189,7 +189,7 @@ export async function measureLatency(plan: BenchPlan, broker: BrokerHandle, part
   let session: RunSession | undefined;
   try {
     session = await RunSession.open({
-      scenario, broker, clock: 'real', firmware: parts.firmware, registry: parts.registry, directory, quiet: false,
+      scenario, broker, clock: 'real', firmware: parts.firmware, registry: parts.registry, directory, quiet: true,
       say: (message) => say(`bench: ${message}`),
       runner: {
         registryModule: parts.registryModule,
@@ -207,10 +207,17 @@ export async function measureLatency(plan: BenchPlan, broker: BrokerHandle, part
         if (sent !== undefined && !seen.retained) transport.push(seen.atPerfMs - sent);
       },
     });
-    // The nodes are up before scenario time advances: configure them while the clock waits at 0.
-    await configureCooldowns(session, scenario);
     say(`bench: ${scenario.nodes.length} nodes, ${scenario.timeline.length} injections, ${scenario.faults.length} faults over ${scenario.durationS} s of real time on ${broker.url}`);
-    const report = await session.run();
+    // The nodes boot during the first second; the first injection comes after WARMUP_S, by when they are configured.
+    const running = session.run();
+    try {
+      await configureCooldowns(session, scenario);
+    } catch (error) {
+      session.runner.pacer.stop();
+      await running;
+      throw error;
+    }
+    const report = await running;
     const card = session.score();
     if (report.render.misses > 0) say(`bench: ${report.render.misses} chunk(s) of signal were rendered in the block path (not ready in time)`);
     const of = (type: string): Match[] => card.matched.filter((m) => m.expectation.type === type);

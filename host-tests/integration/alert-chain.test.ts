@@ -174,7 +174,8 @@ for (const { name, start, willCheckMs } of brokers) {
     });
 
     it('answers malformed and hostile commands with a clear error on cmd/result, and keeps working', async function () {
-      const s = await open(scenarioOf('hostile commands', 8, [{ at: 5, what: 'glass_break', where: { node: 'case' }, params: { levelDb: 30 } }]));
+      // The nodes boot at once, so they can answer while the clock still waits at 0.
+      const s = await open(scenarioOf('hostile commands', 8, [{ at: 5, what: 'glass_break', where: { node: 'case' }, params: { levelDb: 30 } }]), 'virtual', { bootSpreadMs: 0 });
       await waitUntil(() => s.seen.some((x) => x.kind === 'config' && x.node === 'case'), 10_000, 'the node online');
       const cmd = 'vitrine/lab/case/cmd/';
       const requests: Array<[string, string, RegExp, string | null]> = [

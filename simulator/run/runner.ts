@@ -18,6 +18,7 @@ import type { SensorFaultKind, SensorFaultWindow } from '../sources/scenario-sou
 import { SensorSignal } from '../sources/sensor-signal';
 import type { RenderStats } from '../sources/sensor-signal';
 import { ACCELEROMETER, MICROPHONE } from '../sources/sensors';
+import { derivedSeed } from '../sources/seed';
 import type { BackoffOptions } from '../transport/backoff';
 import type { Firmware } from './firmware';
 import { NodeHost } from './node-host';
@@ -56,6 +57,8 @@ export interface RunnerOptions {
   realTimeWindowMs?: number;
   stepMs?: number;
   settleTimeoutMs?: number;
+  /** Nodes boot at seeded times within this much of scenario time 0, ms; default 1000. */
+  bootSpreadMs?: number;
 }
 
 export interface RunReport {
@@ -168,7 +171,7 @@ export class ScenarioRunner {
     return at === undefined ? undefined : at + uptimeMs;
   }
 
-  /** Opens the nodes' links, renders the first seconds of signal, schedules the faults and boots every node at scenario time 0. */
+  /** Opens the nodes' links, renders the first seconds of signal, schedules the faults and boots every node within the first `bootSpreadMs`. */
   async open(): Promise<void> {
     if (this.#opened) throw new Error('ScenarioRunner: already opened');
     this.#opened = true;
@@ -182,7 +185,14 @@ export class ScenarioRunner {
     for (const fault of this.scenario.faults) {
       this.clock.setTimer(() => this.#apply(fault), fault.at * 1000);
     }
-    for (const host of this.hosts) host.boot();
+    // Nodes do not power up in the same millisecond; booting them apart also keeps their heartbeats and
+    // health ticks apart, as on a real site (all at once, they would queue behind each other).
+    const spreadMs = this.#o.bootSpreadMs ?? 1000;
+    for (const host of this.hosts) {
+      const atMs = spreadMs * (derivedSeed(this.scenario.seed, host.id, 'boot') / 2 ** 32);
+      if (atMs === 0) host.boot();
+      else this.clock.setTimer(() => host.boot(), atMs);
+    }
   }
 
   /** Runs to the end of the scenario (open() first). */
