@@ -124,7 +124,7 @@ export function benchScenario(plan: BenchPlan): Scenario {
   return parseScenario({
     format: 'vitrine-scenario/1', name: 'Latency bench', seed: plan.seed, durationS: Math.ceil(endS + TAIL_S),
     site: { id: 'bench', name: 'Latency bench', plan: { rooms: [{ id: 'hall', name: 'Bench hall', floor: '0', rect: { x: 0, y: 0, widthM: x + 1, heightM: 2 } }] } },
-    nodes, ambient: { profile: 'quiet_gallery' }, timeline, faults,
+    nodes, ambient: { profile: 'closed_night' }, timeline, faults,
   }, 'latency bench scenario');
 }
 
@@ -169,13 +169,14 @@ async function waitFor(check: () => boolean, timeoutMs: number, what: string): P
 
 /** Lowers every node's cooldowns with cmd/config, as a technician would, and waits for every answer. */
 async function configureCooldowns(session: RunSession, scenario: Scenario): Promise<void> {
-  const seenFrom = (kind: string, node: string, id?: string): boolean =>
-    session.seen.some((s) => s.kind === kind && 'node' in s && s.node === node && (id === undefined || (s.kind === 'result' && s.result.id === id)));
-  // A node publishes its retained config after subscribing to its commands: then it can hear one.
-  await waitFor(() => scenario.nodes.every((n) => seenFrom('config', n.id)), 20_000, 'every node to come online');
+  // A node publishes its config right after subscribing to its commands: then it can hear one. A config
+  // the broker kept from an earlier run arrives flagged retained and says nothing about this one.
+  const online = (node: string): boolean => session.seen.some((s) => s.kind === 'config' && s.node === node && !s.retained);
+  const answered = (node: string): boolean => session.seen.some((s) => s.kind === 'result' && s.node === node && s.result.id === 'bench-cooldowns');
+  await waitFor(() => scenario.nodes.every((n) => online(n.id)), 20_000, 'every node to come online');
   const payload = JSON.stringify({ id: 'bench-cooldowns', config: { alerts: { cooldownMs: BENCH_COOLDOWNS_MS } } });
   for (const node of scenario.nodes) await session.watcher.client.publishAsync(`vitrine/${scenario.site.id}/${node.id}/cmd/config`, payload, { qos: 1 });
-  await waitFor(() => scenario.nodes.every((n) => seenFrom('result', n.id, 'bench-cooldowns')), 10_000, 'every node to answer cmd/config');
+  await waitFor(() => scenario.nodes.every((n) => answered(n.id)), 10_000, 'every node to answer cmd/config');
   const refused = session.seen.filter((s) => s.kind === 'result' && s.result.id === 'bench-cooldowns' && !s.result.ok);
   if (refused.length > 0) throw new Error(`latency bench: cmd/config refused: ${refused.map((s) => (s.kind === 'result' ? `${s.node}: ${s.result.error ?? ''}` : '')).join('; ')}`);
 }

@@ -90,7 +90,7 @@ export function sensorFaultWindows(scenario: Scenario, nodeId: string, sensor: S
 }
 
 /** Real time: signal is rendered this far ahead of the clock. */
-const RENDER_AHEAD_MS = 2000;
+const RENDER_AHEAD_MS = 4000;
 
 export function isBrokerFault(fault: Fault): boolean {
   return fault.kind === 'broker_stop' || fault.kind === 'broker_start';
