@@ -12,8 +12,8 @@ import type { Fft } from '../dsp/fft';
 import { RealFft } from '../dsp/fft';
 import type { FftFactory } from '../dsp/fft-factory';
 import type { NodeRole } from '../detect/types';
-import type { NodeProvisioning } from '../node/config';
-import { defaultConfig } from '../node/config';
+import type { DetectorKey, NodeProvisioning } from '../node/config';
+import { DETECTOR_KEYS, defaultConfig } from '../node/config';
 import { DETECTOR_SPECS, ROLE_DETECTOR_DEFAULTS } from '../node/detector-registry';
 import type { Pipeline, PipelineKind } from '../node/pipeline';
 import { rolePipelineFactory } from '../node/pipeline-factory';
@@ -49,6 +49,9 @@ export const SELF_BENCH_SCENARIOS: readonly SelfBenchScenario[] = [
 /** FFT sizes the detectors use: 256 (glass-break spectral stage, grinder), 512 (acoustic snapshot). */
 export const SELF_BENCH_FFT_SIZES: readonly number[] = [256, 512];
 const SEED = 0x5e1fbe7c;
+const PIPELINE_DETECTORS: Readonly<Record<PipelineKind, readonly DetectorKey[]>> = {
+  acoustic: ['glassBreak'], vibration: ['grinder', 'impact'], tilt: ['tilt'],
+};
 
 /** The pipeline the node would run for this role and kind, with the role's default configuration. */
 export function benchPipeline(scenario: Pick<SelfBenchScenario, 'pipeline' | 'role' | 'rateHz'>): Pipeline {
@@ -56,8 +59,16 @@ export function benchPipeline(scenario: Pick<SelfBenchScenario, 'pipeline' | 'ro
     site: 'bench', node: 'bench', role: scenario.role,
     location: { building: 'bench', floor: '0', room: 'bench', element: 'bench', label: 'self-benchmark' },
   };
-  const config = defaultConfig({ provisioning, specs: DETECTOR_SPECS, detectorDefaults: ROLE_DETECTOR_DEFAULTS });
-  const set = rolePipelineFactory({ accelerometerRateHz: scenario.rateHz, hasMicrophone: true, hasAccelerometer: true })(config, () => {});
+  const defaults = defaultConfig({ provisioning, specs: DETECTOR_SPECS, detectorDefaults: ROLE_DETECTOR_DEFAULTS });
+  // Only this pipeline's detectors, so that its build figures are its own.
+  const detectors = { ...defaults.detectors };
+  for (const key of DETECTOR_KEYS) {
+    if (PIPELINE_DETECTORS[scenario.pipeline].includes(key)) continue;
+    detectors[key] = { ...detectors[key], enabled: false };
+  }
+  const acoustic = scenario.pipeline === 'acoustic';
+  const set = rolePipelineFactory({ accelerometerRateHz: acoustic ? 1600 : scenario.rateHz, hasMicrophone: acoustic, hasAccelerometer: !acoustic })(
+    { ...defaults, detectors }, () => {});
   const pipeline = set[scenario.pipeline];
   if (pipeline === undefined) throw new Error(`self-benchmark: the ${scenario.role} defaults run no ${scenario.pipeline} pipeline`);
   return pipeline;

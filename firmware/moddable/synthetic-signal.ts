@@ -7,7 +7,8 @@
  *  gallery   microphone: low-passed noise near -50 dBFS (a quiet room)
  *  shatter   gallery, plus every 2 s an abrupt high-frequency burst with impulsive shards decaying over ~0.3 s
  *  structure accelerometer: gravity on z, sensor noise and a weak 12 Hz building sway
- *  grinding  structure, plus a spindle tone wandering around 180 Hz with 2nd and 3rd harmonics and cutting noise
+ *  grinding  structure, and from 2 s a spindle tone wandering around 180 Hz with 2nd and 3rd harmonics and
+ *            cutting noise, in cuts of 2.6 s with 0.6 s pauses (the tone 18 dB weaker, no cutting noise)
  *  balcony   structure with a 0.8 Hz sway of a few mg (the tilt pipeline's input)
  */
 import type { SampleBlock } from '../ports';
@@ -52,6 +53,7 @@ export class SyntheticSignal {
   #previous = 0;
   #phase = 0;
   #swayPhase = 0;
+  #wanderPhase = 0;
   #envelope = 0;
 
   constructor(options: SyntheticSignalOptions) {
@@ -140,21 +142,31 @@ export class SyntheticSignal {
     // Sway amplitude: 3 mg (balcony) or 1 mg (building) in counts; grinder fundamental about 0.15 g.
     const swayCounts = this.kind === 'balcony' ? Math.round(oneG * 0.003) : Math.round(oneG * 0.001);
     const toneCounts = Math.round(oneG * 0.15);
+    const rate = Math.round(this.#rateHz);
+    const startFrame = 2 * rate;
+    const cycleFrames = Math.round(3.2 * rate);
+    const cutFrames = Math.round(2.6 * rate);
+    const wanderStep = this.#step(0.6);
     let phase = this.#phase;
     let swayPhase = this.#swayPhase;
+    let wanderPhase = this.#wanderPhase;
     for (let k = 0, i = 0; k < frames; k++, i += 3) {
+      const frame = this.#frame + k;
       swayPhase = (swayPhase + swayStep) % TWO_TO_32;
       const sway = (sine[swayPhase >>> PHASE_SHIFT] * swayCounts) >> 15;
       let x = this.#noise() >> 7;
       let y = this.#noise() >> 7;
       let z = oneG + (this.#noise() >> 7) + sway;
-      if (grinding) {
-        // The spindle wanders ±5 % around 180 Hz with the sway's phase (feed pressure).
-        const wander = sine[(swayPhase >>> PHASE_SHIFT) ^ 0x80] / 32768;
+      if (grinding && frame >= startFrame) {
+        // The spindle wanders ±5 % around 180 Hz at 0.6 Hz (feed pressure).
+        wanderPhase = (wanderPhase + wanderStep) % TWO_TO_32;
+        const wander = sine[wanderPhase >>> PHASE_SHIFT] / 32768;
         phase = (phase + this.#step(180 * (1 + 0.05 * wander))) % TWO_TO_32;
         const p = phase >>> PHASE_SHIFT;
-        const tone = (sine[p] + ((sine[(2 * p) & (SINE_SIZE - 1)] * 5) >> 3) + (sine[(3 * p) & (SINE_SIZE - 1)] >> 2)) * toneCounts >> 15;
-        const texture = (this.#noise() * toneCounts) >> 13;
+        const cutting = (frame - startFrame) % cycleFrames < cutFrames;
+        const harmonics = sine[p] + ((sine[(2 * p) & (SINE_SIZE - 1)] * 5) >> 3) + (sine[(3 * p) & (SINE_SIZE - 1)] >> 2);
+        const tone = (harmonics * toneCounts) >> (cutting ? 15 : 18);
+        const texture = cutting ? (this.#noise() * toneCounts) >> 13 : 0;
         x += tone + texture;
         y += (tone >> 1) - texture;
         z += tone >> 2;
@@ -167,5 +179,6 @@ export class SyntheticSignal {
     }
     this.#phase = phase;
     this.#swayPhase = swayPhase;
+    this.#wanderPhase = wanderPhase;
   }
 }
