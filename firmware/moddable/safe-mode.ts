@@ -177,7 +177,7 @@ export class SafeModeNode {
     this.#publish(`${this.#topics.base}${SAFE_MODE_TOPIC}`, JSON.stringify(this.message()), true);
     this.#publish(this.#topics.state.node_fault, STATE_ON, true);
     transport.subscribe(this.#topics.cmdFilter);
-    if (this.#connects === 1) this.#ports.log.log('info', `safe mode: reachable on ${this.#topics.base}cmd/ (reboot, config)`);
+    if (this.#connects === 1) this.#ports.log.log('info', `safe mode: reachable on ${this.#topics.base}cmd/ (${this.commands.join(', ')})`);
   }
 
   #message(topic: string, payload: string): void {
