@@ -50,7 +50,6 @@ export class FakeDevice {
   readonly chip: FakeLis3dh | FakeAdxl345 | undefined;
   readonly audio: FakeAudioDriver | undefined;
   readonly io: DeviceIo;
-  readonly wifiConnects: string[] = [];
   readonly #acknowledged = new Set<object>();
 
   constructor(options: FakeDeviceOptions) {
@@ -72,10 +71,10 @@ export class FakeDevice {
       }
     };
     const resources = options.resources ?? {};
-    const wifiConnects = this.wifiConnects;
+    // The platform's network setup connected already: the link monitor only watches.
     const Wifi = Object.assign(class {
       close(): void {}
-    }, { connect: (o: { ssid: string }) => { wifiConnects.push(o.ssid); } }) as unknown as WifiIoConstructor;
+    }, { connect: () => {} }) as unknown as WifiIoConstructor;
     const sntpSeconds = options.sntpSeconds;
     const Sntp = class {
       constructor(_options: { host: string }, callback: (message: number, value?: number) => void) {

@@ -45,7 +45,7 @@ describe('device start-up (boot.ts) on a fake board', function () {
   this.timeout(60_000);
 
   it('boots a display case on esp32: node online, sensors streaming, a leftover safe-mode report cleared, watchdog fed by blocks', function () {
-    const { device, outcome } = boot();
+    const { device, outcome } = boot({ sntpSeconds: 1_760_870_000 });
     assert.equal(outcome.mode, 'node');
     const client = device.client;
     assert.equal(client.options.host, '10.20.0.5');
@@ -62,6 +62,9 @@ describe('device start-up (boot.ts) on a fake board', function () {
     assert.equal(hb.sensors.accelerometer.state, 'ok');
     assert.ok(hb.sensors.microphone.blocks > 300 && hb.sensors.accelerometer.blocks > 200, JSON.stringify(hb.sensors));
     assert.match(device.log, /INFO display_case louvre\/dc-apollon-07: accelerometer lis3dh i2c at 1344 Hz, microphone inmp441; FFT TypeScript/);
+    assert.match(device.log, /INFO clock synced by SNTP: 1760870000 s since 1970/);
+    const firstHb = JSON.parse(published(device, `${BASE}hb`)[0]?.payload ?? '') as { ts: number | null };
+    assert.ok(firstHb.ts !== null && firstHb.ts >= 1_760_870_000_000, 'heartbeats carry the synced time');
     device.runOnline(40_000);
     assert.deepEqual(device.restarts, [], 'blocks keep the watchdog fed');
     assert.deepEqual(published(device, `${BASE}alert`), [], 'a still accelerometer and the audio fake\'s sawtooth raise nothing');
