@@ -15,6 +15,7 @@ Prints what Vitrine nodes publish, as it arrives:
   HB              a node's heartbeat when its health changes; every 30 s a summary, and SILENT
                   for nodes that missed two heartbeats
   STATE, CONFIG, RESULT, COMMAND   state flags, configuration changes, command answers and commands
+  SAFEMODE        a device that cannot run its node, with every problem it reports
   INVALID         a message that does not match its schema (docs/schemas/)
 
   --broker URL   the broker (default mqtt://127.0.0.1:1883; credentials in the URL are used)

@@ -3,7 +3,7 @@
  * one JSON object per message. Heartbeats are summarised in readable mode: a node's heartbeat is
  * printed when its health changes (first one, sensor states, outbox backlog, a new boot, walk-test or
  * telemetry switched), and `summary()` lists every node's heartbeat count and age and names the nodes
- * that have missed two heartbeats.
+ * that have missed two heartbeats. A device in safe mode is printed loudly with its problems.
  */
 import type { AlertMessage, HeartbeatMessage } from '../../firmware/node/protocol';
 import type { NodeMessage, Seen } from './watch';
@@ -71,6 +71,9 @@ export class MonitorFormatter {
         return [line(seen, 'RESULT', who, `${r.command || '(no command)'} id ${r.id ?? 'null'} ${r.ok ? 'ok' : 'REFUSED'} ${detail}`.trimEnd())];
       }
       case 'telemetry': return [];
+      case 'safemode':
+        return seen.report === null ? [] : [line(seen, 'SAFEMODE', who, `!!! cannot run its node (commands: ${seen.report.commands.join(', ')}): ${seen.report.problems.join('; ')}`)];
+      case 'selfbench': return [line(seen, 'SELFBENCH', who, `self-benchmark report: ${JSON.stringify(seen.report).slice(0, 160)}`)];
       case 'command': return [line(seen, 'COMMAND', who, `cmd/${seen.name} ${seen.payload.slice(0, 100)}`)];
     }
   }

@@ -27,6 +27,9 @@ export type NodeMessage = SeenBase & { site: string; node: string } & (
   | { kind: 'config'; config: Record<string, unknown> }
   | { kind: 'result'; result: CommandResultMessage }
   | { kind: 'telemetry'; telemetry: Record<string, unknown> }
+  /** A device that cannot run its node reports why (null: the retained report was removed). */
+  | { kind: 'safemode'; report: { problems: string[]; commands: string[] } | null }
+  | { kind: 'selfbench'; report: Record<string, unknown> }
   | { kind: 'command'; name: string; payload: string }
 );
 
@@ -64,6 +67,8 @@ export function classify(topic: string, payload: string, base: SeenBase): Seen {
   if (rest === 'config') return { ...where, kind: 'config', config: JSON.parse(payload) as Record<string, unknown> };
   if (rest === 'cmd/result') return { ...where, kind: 'result', result: JSON.parse(payload) as CommandResultMessage };
   if (rest === 'telemetry') return { ...where, kind: 'telemetry', telemetry: JSON.parse(payload) as Record<string, unknown> };
+  if (rest === 'safemode') return { ...where, kind: 'safemode', report: payload === '' ? null : JSON.parse(payload) as { problems: string[]; commands: string[] } };
+  if (rest === 'selfbench') return { ...where, kind: 'selfbench', report: JSON.parse(payload) as Record<string, unknown> };
   return { ...where, kind: 'command', name: rest.slice('cmd/'.length), payload };
 }
 
@@ -79,7 +84,7 @@ export class Watcher {
   static async open(options: WatchOptions): Promise<Watcher> {
     const root = options.site === undefined ? 'vitrine/+' : `vitrine/${options.site}`;
     const filters = options.quiet === true
-      ? [`${root}/+/alert`, `${root}/+/status`, `${root}/+/state/+`, `${root}/+/config`, `${root}/+/cmd/#`]
+      ? [`${root}/+/alert`, `${root}/+/status`, `${root}/+/state/+`, `${root}/+/config`, `${root}/+/cmd/#`, `${root}/+/safemode`]
       : [`${root}/#`];
     const client = mqtt.connect(options.url, {
       protocolVersion: 4, clean: true, reconnectPeriod: options.reconnectPeriodMs ?? 1000, connectTimeout: 5000,
