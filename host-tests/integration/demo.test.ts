@@ -30,7 +30,7 @@ describe('npm start', function () {
   it('plays the smoke scenario with its faults in virtual time, prints each alert located, and sums up', async function () {
     const { code, lines } = await demo(['--scenario', 'smoke', '--clock', 'virtual', '--strict']);
     assert.equal(code, 0, lines.join('\n'));
-    const alert = lines.find((l) => / ALERT {4}glass_break  case-1 /.test(l));
+    const alert = lines.find((l) => / ALERT {4}glass_break {2}case-1 /.test(l));
     assert.ok(alert !== undefined, lines.join('\n'));
     assert.match(alert, /^09:30:0\d\.\d{3} {2}T\+ {3}\d\.\d s {2}ALERT {4}glass_break {2}case-1 {11}Case 1 — test case, Bench room, floor 0 {2}score \d\.\d\d \w+ {2}— latency \d+ ms from "glass_break"/);
     assert.ok(lines.some((l) => / OFFLINE {2}case-1/.test(l)), 'the power loss is seen');
