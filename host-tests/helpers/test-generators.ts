@@ -10,6 +10,7 @@ import type { EventKind } from '../../simulator/scenario/catalogue';
 import type {
   AmbientGenerator, EventGenerator, EventRenderRequest, EventRenderer, GeneratorRegistry, RenderedEvent, TextureRenderer,
 } from '../../simulator/sources/generators';
+import type { RegistryModule } from '../../simulator/sources/off-thread';
 
 export const TEST_MIC_FLOOR_RMS = 10 ** (-60 / 20);
 export const TEST_ACCEL_FLOOR_RMS_G = 0.002;
@@ -115,4 +116,4 @@ export function testRegistry(options: { without?: readonly EventKind[] } = {}): 
 
 /** The registry for a rendering worker to import (see simulator/sources/off-thread.ts). */
 export const TEST_REGISTRY = testRegistry();
-export const TEST_REGISTRY_MODULE = { url: import.meta.url, name: 'TEST_REGISTRY' };
+export const TEST_REGISTRY_MODULE: RegistryModule = { url: import.meta.url, name: 'TEST_REGISTRY' };

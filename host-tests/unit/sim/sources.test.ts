@@ -8,7 +8,9 @@ import { ScenarioSource } from '../../../simulator/sources/scenario-source';
 import type { SensorFaultWindow } from '../../../simulator/sources/scenario-source';
 import { SensorSignal } from '../../../simulator/sources/sensor-signal';
 import { ACCELEROMETER, MICROPHONE } from '../../../simulator/sources/sensors';
-import { TEST_ACCEL_FLOOR_RMS_G, TEST_MIC_FLOOR_RMS, testRegistry } from '../../helpers/test-generators';
+import { OffThreadRenderer } from '../../../simulator/sources/off-thread';
+import type { ChunkReply } from '../../../simulator/sources/off-thread';
+import { TEST_ACCEL_FLOOR_RMS_G, TEST_MIC_FLOOR_RMS, TEST_REGISTRY_MODULE, testRegistry } from '../../helpers/test-generators';
 
 function scenario(timeline: unknown[], nodes?: unknown[]): Scenario {
   return parseScenario({
@@ -205,5 +207,38 @@ describe('simulator sensor sources', function () {
     assert.ok(at(2000)!.samples.some((v) => v !== at(2000)!.samples[0]), 'normal signal after the faults');
     const sequences = blocks.map((b) => b.sequence);
     assert.deepEqual(sequences, sequences.map((_, i) => i), 'no sequence gap: nothing was lost by overrun');
+  });
+});
+
+describe('rendering on a worker thread', function () {
+  this.timeout(30_000);
+
+  it('renders the same counts as the main thread, chunk by chunk', async function () {
+    const s = scenario([
+      { at: 0.5, what: 'visitors', where: { room: 'bench' }, durationS: 2, params: { levelDb: 20 } },
+      { at: 1.2, what: 'glass_break', where: { node: 'flat' }, params: { levelDb: 30 } },
+    ]);
+    const replies: ChunkReply[] = [];
+    const worker = await OffThreadRenderer.start(s, TEST_REGISTRY_MODULE, (reply) => replies.push(reply), (error) => assert.fail(error));
+    try {
+      for (const chunk of [1, 2]) worker.request({ node: 'flat', kind: 'microphone', chunk });
+      assert.equal(worker.backlog, 2);
+      while (replies.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      const here = new SensorSignal({ scenario: s, node: s.nodes[1], model: MICROPHONE, registry: testRegistry() });
+      for (const reply of replies) {
+        const expected = new Int16Array(16000);
+        here.read(reply.chunk * 16000, 16000, expected);
+        assert.deepEqual([...reply.counts], [...expected], `chunk ${reply.chunk}`);
+      }
+      // Offered to a reader, a chunk from the worker is not rendered again (no miss).
+      const reader = new SensorSignal({ scenario: s, node: s.nodes[1], model: MICROPHONE, registry: testRegistry() });
+      reader.offer(1, replies[0].counts, replies[0].renderMs);
+      reader.read(16000, 256, new Int16Array(256));
+      assert.equal(reader.stats.misses, 0);
+      reader.read(3 * 16000, 256, new Int16Array(256));
+      assert.equal(reader.stats.misses, 1, 'a chunk nobody rendered ahead is a miss');
+    } finally {
+      await worker.close();
+    }
   });
 });
