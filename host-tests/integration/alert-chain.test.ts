@@ -208,6 +208,20 @@ for (const { name, start, willCheckMs } of brokers) {
       assert.ok(config?.kind === 'config' && !('admin' in config.config), 'nothing of the refused commands took effect');
     });
 
+    it('restarts a node on cmd/reboot: it says offline itself, boots again from its storage and goes on', async function () {
+      const s = await open(scenarioOf('reboot command', 8, [{ at: 5, what: 'glass_break', where: { node: 'case' }, params: { levelDb: 30 } }]), 'virtual', { bootSpreadMs: 0 });
+      await waitUntil(() => s.seen.some((x) => x.kind === 'config' && x.node === 'case' && !x.retained), 10_000, 'the node online');
+      await s.watcher.client.publishAsync('vitrine/lab/case/cmd/reboot', '{"id":"r1","reason":"firmware update"}', { qos: 1 });
+      await s.run();
+      const result = s.seen.find((x) => x.kind === 'result' && x.result.id === 'r1');
+      assert.ok(result?.kind === 'result' && result.result.ok, 'the reboot is acknowledged');
+      const status = s.seen.filter((x): x is Extract<Seen, { kind: 'status' }> => x.kind === 'status' && x.node === 'case' && !x.retained);
+      assert.deepEqual(status.map((x) => x.online), [true, false, true], 'online, offline (its own, graceful), online again');
+      const alerts = delivered(s).get('case') ?? [];
+      assert.deepEqual(alerts.map((a) => [a.type, a.boot]), [['glass_break', 2]], 'the next boot detects');
+      assert.deepEqual(invalidFromNodes(s), []);
+    });
+
     it('announces a dead node offline through its will', async function () {
       const s = await open(scenarioOf('dead node', 3 + Math.ceil(willCheckMs / 1000) + 1, [], [{ at: 3, kind: 'power_loss', node: 'window' }]), 'virtual',
         { realTimeWindowMs: willCheckMs + 1000 });
