@@ -77,8 +77,9 @@ async function loadRegistry(file: string): Promise<PipelineRegistry> {
 
 function pipelineTable(registry: PipelineRegistry, figures: Record<string, DetailedFigures>): string[] {
   const names = Object.keys(figures);
-  const width = Math.max(8, ...names.map((n) => n.length));
-  const lines = [`${'per second of signal'.padEnd(width)}  XS computrons  busiest second  XS alloc bytes  XS ms  Node ms  detections  measured`];
+  const width = Math.max('pipeline'.length, ...names.map((n) => n.length));
+  const lines = ['Per second of signal (mean over the measured seconds; busiest second; allocation in steady state):',
+    `${'pipeline'.padEnd(width)}  XS computrons  busiest second  XS alloc bytes  XS ms  Node ms  detections  measured`];
   for (const name of names) {
     const f = figures[name];
     lines.push(`${name.padEnd(width)}  ${String(f.xs_computrons_per_s).padStart(13)}  ${String(f.xs_computrons_max_per_s).padStart(14)}` +
