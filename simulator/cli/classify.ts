@@ -10,6 +10,7 @@
  * every problem with its path on stderr, exit 2, nothing processed. Otherwise 0.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { NodeConfig } from '../../firmware/node/config';
 import { loadConfig } from '../classify/config-file';
 import { publishedAlerts } from '../classify/published-alerts';
@@ -28,6 +29,11 @@ interface Args {
 }
 
 class UsageError extends Error {}
+
+/** Paths are relative to where the command was typed: npm runs scripts from the package root, and says where it was called from in INIT_CWD. */
+function resolved(file: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+}
 
 function parseArgs(argv: readonly string[]): Args {
   let sensor: SensorChannel | undefined;
@@ -76,7 +82,7 @@ function configuration(args: Args): { config: NodeConfig } | { errors: string[] 
   if (args.configFile === undefined) return { config: roleConfig(DEFAULT_ROLES[args.sensor]) };
   let text: string;
   try {
-    text = readFileSync(args.configFile, 'utf8');
+    text = readFileSync(resolved(args.configFile), 'utf8');
   } catch (error) {
     return { errors: [`cannot read: ${errorText(error)}`] };
   }
@@ -110,7 +116,7 @@ function main(): void {
   for (const file of args.files) {
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(file);
+      bytes = readFileSync(resolved(file));
     } catch (error) {
       process.stderr.write(`classify: ${file}: cannot read (${errorText(error)})\n`);
       process.exitCode = 2;

@@ -35,8 +35,11 @@ interface Run {
   stderr: string;
 }
 
-function classify(...args: string[]): Run {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'simulator/cli/classify.ts', ...args], { cwd: root, encoding: 'utf8' });
+function classifyIn(initCwd: string | undefined, args: readonly string[]): Run {
+  const env = { ...process.env };
+  if (initCwd === undefined) delete env.INIT_CWD;
+  else env.INIT_CWD = initCwd;
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'simulator/cli/classify.ts', ...args], { cwd: root, encoding: 'utf8', env });
   const lines = result.stdout === '' ? [] : result.stdout.replace(/\n$/, '').split('\n');
   // Every line is exactly one alert object with these keys, nothing else.
   const alerts = lines.map((line) => {
@@ -46,6 +49,10 @@ function classify(...args: string[]): Run {
     return alert;
   });
   return { status: result.status, alerts, stdout: result.stdout, stderr: result.stderr };
+}
+
+function classify(...args: string[]): Run {
+  return classifyIn(undefined, args);
 }
 
 describe('classify command (npm run --silent classify)', function () {
@@ -140,6 +147,12 @@ describe('classify command (npm run --silent classify)', function () {
       assert.match(reasons[i], /^classify: /);
       assert.match(reasons[i], pattern);
     });
+  });
+
+  it('reads relative paths from where npm was called (INIT_CWD), and names them as given', function () {
+    const run = classifyIn(dir, ['--sensor', 'acoustic', 'break-16k.wav', 'keys.wav']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(run.alerts.map((a) => [a.file, a.type]), [['break-16k.wav', 'glass_break']]);
   });
 
   it('vibration: a grinder published once per cooldown (30 s), blows as one impact at the third blow, a vacuum cleaner nothing', function () {
