@@ -5,6 +5,10 @@
  * the pipeline they measure. Each signal is fixed (seeded) and at least warmupS + measureS long.
  */
 import type { PipelineBenchEntry, PipelineRegistry } from './pipeline-run';
+import { MotionBlockStats } from '../../firmware/detect/motion-block';
+import { NO_DETECTIONS } from '../../firmware/detect/types';
+import type { Pipeline, PipelineSnapshot } from '../../firmware/node/pipeline';
+import type { SampleBlock } from '../../firmware/ports';
 import type { LabelledCase } from '../../simulator/signals/corpus';
 import { Rng } from '../../simulator/signals/rng';
 import type { Signal } from '../../simulator/signals/signal';
@@ -51,6 +55,30 @@ function vibration(description: string, warmupS: number, measureS: number, signa
   };
 }
 
+/** Only the per-sample pass both vibration detectors share, to show its part of the pipeline's cost. */
+class FrontEndOnly implements Pipeline {
+  readonly kind = 'vibration' as const;
+  readonly #stats = new MotionBlockStats();
+
+  push(block: SampleBlock): typeof NO_DETECTIONS {
+    this.#stats.update(block);
+    return NO_DETECTIONS;
+  }
+
+  reset(): void {
+    this.#stats.reset();
+  }
+
+  snapshot(): PipelineSnapshot {
+    return { kind: this.kind, noiseFloorDb: 0, bandsDb: [], bandEdgesHz: [], levels: {}, thresholds: [] };
+  }
+}
+
+function buildingVibration(seconds: number): Signal {
+  const rng = new Rng(13);
+  return new MotionScene(rng, onAdxl345(drawScene(rng, DEFAULT_MOTION_RANGES.grinder.scene, 1600, seconds))).render(rng);
+}
+
 /** Signals drawn with the ADXL345 at 1600 Hz, so every vibration scenario has the same counts per g. */
 function onAdxl345<P extends { sensor: string }>(params: P): P {
   return { ...params, sensor: 'adxl345' };
@@ -81,10 +109,11 @@ const registry: PipelineRegistry = {
     (seconds) => fitted(confuserCase(43, 'keys', 30, 'quiet_gallery'), seconds)),
   'acoustic: music, loud': acoustic('music at +30 dB in a busy gallery', (seconds) => fitted(confuserCase(42, 'music', 30, 'busy_gallery'), seconds)),
   'acoustic: crowd, loud': acoustic('a crowd at +20 dB in a quiet gallery', (seconds) => fitted(confuserCase(44, 'crowd', 20, 'quiet_gallery'), seconds)),
-  'vibration: ambient (gate closed)': vibration('building vibration and sensor noise only', 2, 3, (seconds) => {
-    const rng = new Rng(13);
-    return new MotionScene(rng, onAdxl345(drawScene(rng, DEFAULT_MOTION_RANGES.grinder.scene, 1600, seconds))).render(rng);
-  }),
+  'vibration: ambient (gate closed)': vibration('building vibration and sensor noise only', 2, 3, buildingVibration),
+  'vibration: front end only (MotionBlockStats)': {
+    ...vibration('the shared per-sample pass alone (block min/max per axis), on the ambient signal', 2, 3, buildingVibration),
+    create: () => new FrontEndOnly(),
+  },
   'vibration: grinding (every hop analysed)': vibration('a grinder cutting without pause from 4 s at +20 dB; measured from 5 s', 5, 3, (seconds) => {
     const rng = new Rng(11);
     const params = onAdxl345(drawGrinder(rng, DEFAULT_MOTION_RANGES.grinder, { rateHz: 1600, durationS: seconds, onsetS: 4, activeS: seconds - 4, levelDb: 20 }));
