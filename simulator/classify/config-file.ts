@@ -11,7 +11,7 @@ import type { ConfigMode, JsonObject, NodeConfig } from '../../firmware/node/con
 import { applyConfigChange, defaultConfig } from '../../firmware/node/config';
 import { ID_PATTERN } from '../../firmware/node/protocol';
 import type { SensorChannel } from '../signals/corpus';
-import { DEFAULT_ROLES, benchProvisioning, configContext } from '../eval/sensor-pipeline';
+import { DEFAULT_ROLES, standInProvisioning, configContext } from '../eval/sensor-pipeline';
 
 export type LoadedConfig = { ok: true; config: NodeConfig } | { ok: false; errors: string[] };
 
@@ -49,7 +49,7 @@ export function loadConfig(text: string, sensor: SensorChannel): LoadedConfig {
     if (typeof identity.role === 'string' && (NODE_ROLES as readonly string[]).includes(identity.role)) role = identity.role as NodeRole;
     else problems.push(`config.role: must be one of ${NODE_ROLES.join(', ')}, not ${JSON.stringify(identity.role)}`);
   }
-  const provisioning = benchProvisioning(role);
+  const provisioning = standInProvisioning(role);
   for (const key of ['site', 'node'] as const) {
     const value = identity[key];
     if (value === undefined) continue;

@@ -27,8 +27,8 @@ export const SENSOR_DETECTORS: Readonly<Record<SensorChannel, readonly DetectorK
 };
 
 /** Nominal rates the pipelines run at: the microphone at 16 kHz, the vibration pipeline at 1600 Hz. */
-export const MIC_RATE_HZ = 16000;
-export const VIBRATION_RATE_HZ = 1600;
+export { GLASS_BREAK_RATE_HZ as MIC_RATE_HZ } from '../../firmware/detect/glass-break';
+export { VIBRATION_RATE_HZ } from '../../firmware/node/pipeline-vibration';
 
 /** Microphone blocks as an I2S driver delivers them: 256 frames (16 ms) of 16-bit counts. */
 export const MIC_BLOCK_FRAMES = 256;
@@ -40,7 +40,7 @@ export function accelerometerBlockFrames(rateHz: number): number {
 }
 
 /** A provisioning with a neutral identity, for a node that exists only in the evaluation. */
-export function benchProvisioning(role: NodeRole): NodeProvisioning {
+export function standInProvisioning(role: NodeRole): NodeProvisioning {
   return { site: 'eval', node: 'eval', role, location: { building: '', floor: '', room: '', element: '', label: 'evaluation' } };
 }
 
@@ -50,7 +50,7 @@ export function configContext(provisioning: NodeProvisioning): ConfigContext {
 
 /** The configuration a node of this role runs with when nobody has changed anything. */
 export function roleConfig(role: NodeRole): NodeConfig {
-  return defaultConfig(configContext(benchProvisioning(role)));
+  return defaultConfig(configContext(standInProvisioning(role)));
 }
 
 /**
