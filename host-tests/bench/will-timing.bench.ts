@@ -11,7 +11,8 @@ import type { MqttClient } from 'mqtt';
 import { performance } from 'node:perf_hooks';
 import { startEmbeddedBroker } from '../../simulator/broker/embedded';
 import { startMosquitto } from '../../simulator/broker/mosquitto';
-import { externalBroker, parseBrokerUrl, takeBrokerOption } from '../../simulator/broker/broker-url';
+import { externalBroker, takeBrokerOption } from '../../simulator/broker/broker-url';
+import type { BrokerUrl } from '../../simulator/broker/broker-url';
 import type { BrokerHandle } from '../../simulator/broker/types';
 import { startLinkProxy } from '../../simulator/transport/link-proxy';
 import type { LinkProxy } from '../../simulator/transport/link-proxy';
@@ -20,7 +21,7 @@ import { Rng } from '../../simulator/signals/rng';
 interface Options {
   json: boolean;
   mosquitto: boolean;
-  brokerUrl: string | undefined;
+  broker: BrokerUrl | undefined;
   keepalivesS: number[];
   clients: number;
   seed: number;
@@ -41,7 +42,7 @@ const BURST_GAP_MS = 300;
 
 function parseArgs(argv: readonly string[]): Options {
   const { broker, rest } = takeBrokerOption(argv);
-  const options: Options = { json: false, mosquitto: false, brokerUrl: broker?.url, keepalivesS: [1, 2, 3, 4, 5, 6, 8, 10], clients: 6, seed: 1 };
+  const options: Options = { json: false, mosquitto: false, broker, keepalivesS: [1, 2, 3, 4, 5, 6, 8, 10], clients: 6, seed: 1 };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const value = (): string => {
@@ -61,12 +62,14 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--seed') options.seed = integer(value(), 0, 2 ** 31);
     else throw new Error(`unknown option ${JSON.stringify(arg)}; options: --json --mosquitto --broker URL --keepalives 1,2,5 --clients N --seed N`);
   }
-  if (options.mosquitto && options.brokerUrl !== undefined) throw new Error('--mosquitto starts a local Mosquitto; give either it or --broker URL');
+  if (options.mosquitto && options.broker !== undefined) throw new Error('--mosquitto starts a local Mosquitto; give either it or --broker URL');
+  // The link proxy passes plain TCP and the clients speak mqtt:// to it.
+  if (broker !== undefined && broker.protocol !== 'mqtt') throw new Error(`--broker ${broker.url}: this bench needs a plain mqtt:// listener`);
   return options;
 }
 
 async function openBenchBroker(options: Options): Promise<BrokerHandle> {
-  if (options.brokerUrl !== undefined) return externalBroker(parseBrokerUrl(options.brokerUrl));
+  if (options.broker !== undefined) return externalBroker(options.broker);
   return options.mosquitto ? startMosquitto() : startEmbeddedBroker();
 }
 
@@ -108,7 +111,8 @@ async function run(options: Options): Promise<void> {
   const proxies: LinkProxy[] = [];
   const clients: MqttClient[] = [];
   const vanished = new Map<string, Vanished>();
-  const subscriber = mqtt.connect(broker.url, { protocolVersion: 4, clientId: `willbench-watch-${process.pid}`, clean: true, reconnectPeriod: 0 });
+  const credentials = { username: options.broker?.username, password: options.broker?.password };
+  const subscriber = mqtt.connect(broker.url, { ...credentials, protocolVersion: 4, clientId: `willbench-watch-${process.pid}`, clean: true, reconnectPeriod: 0 });
   try {
     await connected(subscriber);
     await subscriber.subscribeAsync(`${TOPIC_ROOT}/+/status`, { qos: 1 });
@@ -125,6 +129,7 @@ async function run(options: Options): Promise<void> {
         const proxy = await startLinkProxy({ target: { host: target.hostname, port: Number(target.port) } });
         proxies.push(proxy);
         const client = mqtt.connect(proxy.url, {
+          ...credentials,
           protocolVersion: 4,
           clientId: `willbench-${id}-${process.pid}`,
           clean: true,
@@ -165,7 +170,7 @@ async function run(options: Options): Promise<void> {
       };
     });
     const arrivals = [...vanished.values()].flatMap((entry) => (entry.willMs === undefined ? [] : [entry.willMs - firstLossMs]));
-    const result = { broker: options.mosquitto ? 'mosquitto (local)' : options.brokerUrl ?? 'aedes (embedded)', seed: options.seed, keepalives: perKeepalive, bursts: bursts(arrivals) };
+    const result = { broker: options.mosquitto ? 'mosquitto (local)' : options.broker?.url ?? 'aedes (embedded)', seed: options.seed, keepalives: perKeepalive, bursts: bursts(arrivals) };
 
     const out = options.json ? process.stderr : process.stdout;
     out.write(`will after a silent loss — ${result.broker}, ${options.clients} clients per keepalive, seed ${options.seed}\n`);
@@ -184,7 +189,9 @@ async function run(options: Options): Promise<void> {
   }
 }
 
-run(parseArgs(process.argv.slice(2))).then(
+Promise.resolve()
+  .then(() => run(parseArgs(process.argv.slice(2))))
+  .then(
   () => process.exit(0),
   (error: unknown) => {
     process.stderr.write(`bench:will: ${(error as Error).message}\n`);
