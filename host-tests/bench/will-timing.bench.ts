@@ -189,12 +189,13 @@ async function run(options: Options): Promise<void> {
   }
 }
 
+// Through a promise so that a bad option is reported like any other failure.
 Promise.resolve()
   .then(() => run(parseArgs(process.argv.slice(2))))
   .then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:will: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`bench:will: ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
