@@ -148,9 +148,9 @@ describe('GlassBreakDetector', function () {
     it('rejects options outside their range, of the wrong kind, or unknown, naming the path', function () {
       const path = 'detectors.glassBreak';
       assert.deepEqual(checkOptions(GLASS_BREAK_OPTION_SPECS, { onsetDb: 12, analysisMs: 400 }, path), []);
-      assert.deepEqual(checkOptions(GLASS_BREAK_OPTION_SPECS, { analysisMs: 600 }, path), [`${path}.analysisMs: 600 ms is outside 160..480 ms`]);
+      assert.deepEqual(checkOptions(GLASS_BREAK_OPTION_SPECS, { analysisMs: 600 }, path), [`${path}.analysisMs: 600 ms is outside 400..480 ms`]);
       assert.deepEqual(checkOptions(GLASS_BREAK_OPTION_SPECS, { maxTonality: 2 }, path), [`${path}.maxTonality: 2 ratio is outside 0.05..1 ratio`]);
-      assert.deepEqual(checkOptions(GLASS_BREAK_OPTION_SPECS, { minTransients: 2.5 }, path), [`${path}.minTransients: must be a whole number (count)`]);
+      assert.deepEqual(checkOptions(GLASS_BREAK_OPTION_SPECS, { minDurationMs: '100' }, path), [`${path}.minDurationMs: must be a finite number (ms)`]);
       assert.deepEqual(checkOptions(GLASS_BREAK_OPTION_SPECS, { requireFlex: 'yes' }, path), [`${path}.requireFlex: must be true or false`]);
       assert.deepEqual(checkOptions(GLASS_BREAK_OPTION_SPECS, { onsetDb: Number.NaN }, path), [`${path}.onsetDb: must be a finite number (dB)`]);
       assert.deepEqual(checkOptions(GLASS_BREAK_OPTION_SPECS, { loudness: 3 }, path), [`${path}.loudness: unknown option`]);
