@@ -51,10 +51,11 @@ export const GLASS_EVIDENCE_LIMITS: readonly EvidenceLimit[] = [
   { feature: 'centroidHz', min: 2700, max: Infinity },
 ];
 
-/** Evidence terms; weights fitted (see the module comment). */
+/** Evidence terms; weights fitted (see the module comment; a weight of 0 is the fit's verdict that the ramp adds nothing). */
 export const GLASS_EVIDENCE_TERMS: readonly EvidenceTerm[] = [
   // Spectral balance of the shatter (from 64 ms on): fragments ring at 3–8 kHz; claps and voices sit lower,
   // keys purer and higher.
+  { feature: 'hfMidDb', from: -7, to: 3, weight: 0 },
   { feature: 'hfMidDb', from: 28, to: 18, weight: 0.2 },
   { feature: 'centroidHz', from: 3000, to: 3600, weight: 1.53 },
   { feature: 'centroidHz', from: 3600, to: 4400, weight: 0.6 },
@@ -69,12 +70,15 @@ export const GLASS_EVIDENCE_TERMS: readonly EvidenceTerm[] = [
   // The pane's thud against the crack in the first 48 ms: none for snaps and keys, more for drums.
   { feature: 'thudDb', from: -24, to: -18, weight: 3.7 },
   { feature: 'thudDb', from: -18, to: -10, weight: 4.18 },
+  { feature: 'thudDb', from: 9, to: 3, weight: 0 },
   { feature: 'thudDb', from: 3, to: -3, weight: 2.94 },
   // Ringing bodies: fine structure that persists from frame to frame, peaks that stand in the summed spectrum.
   { feature: 'tonality', from: 0.45, to: 0.35, weight: 1.18 },
+  { feature: 'tonality', from: 0.35, to: 0.2, weight: 0 },
   { feature: 'peakiness', from: 0.45, to: 0.15, weight: 0.86 },
   // Sustain: a snap or clap dies within 100 ms, fragments keep falling; a cymbal or bell does not decay.
   { feature: 'sustain100Db', from: -27, to: -20, weight: 0.6 },
+  { feature: 'sustain100Db', from: -20, to: -12, weight: 0 },
   { feature: 'sustain100Db', from: 2, to: -4, weight: 1.38 },
   { feature: 'sustain300Db', from: -40, to: -30, weight: 1.23 },
   { feature: 'sustain300Db', from: -30, to: -18, weight: 1.58 },
@@ -90,9 +94,11 @@ export const GLASS_EVIDENCE_TERMS: readonly EvidenceTerm[] = [
   { feature: 'contextDb', from: -9, to: -15, weight: 1.74 },
   { feature: 'contextDb', from: -15, to: -25, weight: 2.07 },
   { feature: 'busyShare', from: 0.5, to: 0.25, weight: 0.1 },
+  { feature: 'busyShare', from: 0.25, to: 0.05, weight: 0 },
   // Every figure of a sound barely over the floor is noisy.
   { feature: 'levelDb', from: 15, to: 22, weight: 0.39 },
   { feature: 'levelDb', from: 22, to: 35, weight: 0.21 },
+  { feature: 'durationMs', from: 100, to: 200, weight: 0 },
 ];
 
 export const GLASS_EVIDENCE_BIAS = -29.4;

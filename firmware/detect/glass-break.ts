@@ -682,7 +682,7 @@ export class GlassBreakDetector implements Detector {
     f.flexPeakG = flexPeakG;
     f.acousticScore = 1 / (1 + Math.exp(-evidenceLogOdds(f)));
     const score = Math.min(1, f.acousticScore + o.flexBonus * flex);
-    const plausible = f.hfMidDb >= o.minHfMidDb && f.tonality <= o.maxTonality && f.durationMs >= o.minDurationMs && brokenLimit(f) < 0;
+    const plausible = withinLimits(f, o);
     const isBreak = plausible && score >= o.minScore && (flex === 1 || !o.requireFlex);
     c.onsetMs = this.#onsetMs;
     c.decidedMs = tickEndMs;
@@ -696,6 +696,14 @@ export class GlassBreakDetector implements Detector {
     this.#quietUntilMs = tickEndMs + o.refractoryMs;
     return true;
   }
+}
+
+/**
+ * Whether a candidate's figures stay within what a break can show: the technician's limits in the options
+ * and the evidence model's own (GLASS_EVIDENCE_LIMITS).
+ */
+export function withinLimits(f: GlassBreakFeatures, o: Readonly<GlassBreakOptions>): boolean {
+  return f.hfMidDb >= o.minHfMidDb && f.tonality <= o.maxTonality && f.durationMs >= o.minDurationMs && brokenLimit(f) < 0;
 }
 
 function newFeatures(): GlassBreakFeatures {
