@@ -15,7 +15,7 @@ import { feedBlocks } from '../signals/signal';
 import { GLASS_BREAK_OPTION_SPECS, GlassBreakDetector, type GlassBreakFeatures, withinLimits } from '../../firmware/detect/glass-break';
 import { GLASS_EVIDENCE_TERMS } from '../../firmware/detect/glass-break-evidence';
 import { defaultsOf } from '../../firmware/detect/options';
-import { MIC_BLOCK_FRAMES, MIC_UNITS_PER_COUNT } from '../eval/acoustic-eval';
+import { MIC_BLOCK_FRAMES, MIC_UNITS_PER_COUNT } from '../eval/sensor-pipeline';
 import { type FitSample, bestPerEvent, fitEvidence, score } from '../tune/evidence-fit';
 
 interface Args {
