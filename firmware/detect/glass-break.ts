@@ -64,7 +64,7 @@ export const GLASS_BREAK_OPTION_SPECS: OptionSpecs<GlassBreakOptions> = {
   floorRiseDbPerS: { kind: 'number', default: 3, unit: 'dB/s', min: 0.1, max: 30, doc: 'How fast the noise floors follow a rising background (they fall to a quieter one within ~0.1 s).' },
   flexWindowMs: { kind: 'number', default: 300, unit: 'ms', min: 0, max: 2000, doc: 'A pane flex reported by the accelerometer within this time of the onset corroborates the break.' },
   requireFlex: { kind: 'boolean', default: false, doc: 'Alarm only when the accelerometer on the same pane saw it flex (dual technology).' },
-  flexBonus: { kind: 'number', default: 0.15, unit: 'ratio', min: 0, max: 0.5, doc: 'Score added when the pane flex corroborates the break.' },
+  flexBonus: { kind: 'number', default: 0.4, unit: 'ratio', min: 0, max: 0.5, doc: 'Score added when the pane flex corroborates the break (0.4: with the flex, an acoustic score of 0.1 suffices, as in flex-gated dual-technology sensors).' },
 };
 
 /**
