@@ -6,26 +6,28 @@
  *    of the second difference Σ(x[n] − 2x[n−1] + x[n−2])², a high-frequency proxy whose gain rises
  *    24 dB per octave (+2 dB at 3 kHz, −16 dB at 1 kHz, −56 dB at 100 Hz). Blocks are also copied
  *    (natively where possible) into a ring for the spectral stage and the calibration snapshot.
- * 2. Per tick: noise floors of both levels. A candidate event opens when the high-frequency level stands
- *    `onsetDb` over its floor and has jumped `onsetRiseDb` over its last ~16 ms: an impact is abrupt, a
- *    voice or a fan swells. Only candidates run the spectral stage.
- * 3. Candidate, for `analysisMs` after the onset: per tick, active time, shard transients and the
- *    re-attack of the smoothed high-frequency level; every 32 ms a 256-point FFT frame: band energies
- *    below 1 kHz, 1–3 kHz and 3–8 kHz over the background measured just before the onset, and the
- *    3–8 kHz fine structure.
- * 4. Decision at the end of the window. A break is a broadband impact (the band below 1 kHz jumps at the
- *    onset: impactDb) followed by high-frequency shatter (hfRatioDb: 3–8 kHz against everything below)
- *    that is not tonal (the fine structure of one frame does not predict the next: tonality; the
- *    spectrum summed over the window has no standing peaks: peakiness) and does not attack again
- *    (reattackDb). Bells, keys and cymbals ring at modes of fixed frequency, every glass fragment at its
- *    own; music, keys, claps and voices come back within the window. These make a weighted evidence
- *    score; hard limits veto what is certainly no break. Flex of the pane reported by the accelerometer
- *    within `flexWindowMs` of the onset adds `flexBonus` (or is required, with `requireFlex`).
+ * 2. Per tick: noise floors of both levels and a 2 s history of the high-frequency level. A candidate
+ *    event opens when the high-frequency level stands `onsetDb` over its floor and has jumped
+ *    `onsetRiseDb` over its last ~16 ms: an impact is abrupt, a voice or a fan swells. Only candidates
+ *    run the spectral stage.
+ * 3. Candidate, for `analysisMs` after the onset: per tick, active time, the sustain and re-attack of the
+ *    high-frequency level; every 32 ms a 256-point spectrum: band energies (below 1 kHz, 1–2, 2–3, 3–6,
+ *    6–8 kHz) over those of the background just before the onset, the 3–8 kHz fine structure, and the
+ *    event's spectrum from 64 ms on. At the onset, the context: how loud the room was in the 1.5 s before.
+ * 4. Decision at the end of the window: the figures (GlassBreakFeatures) feed the evidence model of
+ *    glass-break-evidence.ts, whose logistic is the acoustic score; hard limits veto what is certainly no
+ *    break (a ringing body, a sound centred below 3 kHz, a click shorter than any shatter). Flex of the
+ *    pane reported by the accelerometer within `flexWindowMs` of the onset adds `flexBonus` (or is
+ *    required, with `requireFlex`).
  * Nothing is allocated after construction: the result array and its Detection are reused.
  */
 import type { SampleBlock } from '../ports';
-import { RealFft } from '../dsp/fft';
+import type { Fft } from '../dsp/fft';
+import { createFft } from '../dsp/fft-factory';
 import { fillHann } from '../dsp/window';
+import { NoiseFloorTracker } from '../dsp/noise-floor';
+import { BandLayout, bandEnergies } from '../dsp/bands';
+import { brokenLimit, evidenceLogOdds } from './glass-break-evidence';
 import { type OptionSpecs, resolveOptions } from './options';
 import { type Detection, type Detector, type NodeRole, NO_DETECTIONS } from './types';
 
@@ -35,13 +37,9 @@ export interface GlassBreakOptions {
   restartDb: number;
   activeDb: number;
   jumpDb: number;
-  minTransients: number;
   minDurationMs: number;
-  minHfRatioDb: number;
-  maxHfRatioDb: number;
   minHfMidDb: number;
   maxTonality: number;
-  maxPeakiness: number;
   minScore: number;
   analysisMs: number;
   refractoryMs: number;
@@ -54,23 +52,19 @@ export interface GlassBreakOptions {
 export const GLASS_BREAK_OPTION_SPECS: OptionSpecs<GlassBreakOptions> = {
   onsetDb: { kind: 'number', default: 16, unit: 'dB', min: 4, max: 40, doc: 'High-frequency (second-difference) level over its noise floor that opens a candidate event.' },
   onsetRiseDb: { kind: 'number', default: 10, unit: 'dB', min: 0, max: 40, doc: 'Jump of the high-frequency level over its last ~16 ms that an onset also needs: an impact is abrupt, a voice or a fan swells.' },
-  restartDb: { kind: 'number', default: 10, unit: 'dB', min: 3, max: 40, doc: 'A running candidate restarts on an onset that tops its peak by this much (a louder event began, e.g. a break during speech).' },
+  restartDb: { kind: 'number', default: 10, unit: 'dB', min: 3, max: 40, doc: 'A weak running candidate (peak under 20 dB over the floor) restarts on an onset that tops its peak by this much (a break during speech).' },
   activeDb: { kind: 'number', default: 6, unit: 'dB', min: 2, max: 30, doc: 'High-frequency level over the pre-onset floor at which a 4 ms tick counts as active.' },
-  jumpDb: { kind: 'number', default: 6, unit: 'dB', min: 2, max: 20, doc: 'Rise of an active 4 ms tick over the two before it that counts as a shard transient.' },
-  minTransients: { kind: 'number', default: 1, unit: 'count', min: 1, max: 60, integer: true, doc: 'Shard transients needed in the analysis window. Reverberation smears them beyond the critical distance, so the default only needs the onset; raise it in dry rooms.' },
-  minDurationMs: { kind: 'number', default: 100, unit: 'ms', min: 20, max: 480, doc: 'Active high-frequency time needed in the analysis window (shatter lasts 0.1–1.5 s).' },
-  minHfRatioDb: { kind: 'number', default: -8, unit: 'dB', min: -30, max: 20, doc: 'Lowest 3–8 kHz energy of the event over its energy below 3 kHz; the evidence for a break grows from 4 dB above this to 12 dB above.' },
-  maxHfRatioDb: { kind: 'number', default: 15, unit: 'dB', min: 0, max: 40, doc: 'Highest 3–8 kHz to below-3 kHz ratio: a break always carries impact and crack energy below 3 kHz; purer high tones are keys or bells.' },
-  minHfMidDb: { kind: 'number', default: -4, unit: 'dB', min: -30, max: 20, doc: 'Lowest 3–8 kHz energy of the event over its 1–3 kHz energy (claps and voices sit at 1–3 kHz).' },
-  maxTonality: { kind: 'number', default: 0.42, unit: 'ratio', min: 0.05, max: 1, doc: 'Highest frame-to-frame correlation of the 3–8 kHz spectral fine structure (ringing modes persist, glass shards do not); the evidence for a break falls over the 0.2 below it.' },
-  maxPeakiness: { kind: 'number', default: 0.45, unit: 'ratio', min: 0.15, max: 1, doc: 'Highest share of the window\'s summed 3–8 kHz spectrum in standing peaks (keys and bells recur at the same frequencies).' },
-  minScore: { kind: 'number', default: 0.74, unit: 'ratio', min: 0.3, max: 1, doc: 'Evidence score (0..1, flex bonus included) needed for a detection.' },
-  analysisMs: { kind: 'number', default: 400, unit: 'ms', min: 160, max: 480, doc: 'Time from the onset to the decision (the detection latency).' },
+  jumpDb: { kind: 'number', default: 6, unit: 'dB', min: 2, max: 20, doc: 'Rise of an active 4 ms tick over the two before it that counts as a shard transient (reported as transientCount).' },
+  minDurationMs: { kind: 'number', default: 80, unit: 'ms', min: 20, max: 480, doc: 'Active high-frequency time a break needs in the analysis window (shatter lasts 0.1–1.5 s).' },
+  minHfMidDb: { kind: 'number', default: -8, unit: 'dB', min: -30, max: 20, doc: 'Lowest 3–8 kHz energy of the event (from 64 ms on) over its 1–3 kHz energy: claps and voices sit at 1–3 kHz.' },
+  maxTonality: { kind: 'number', default: 0.45, unit: 'ratio', min: 0.05, max: 1, doc: 'Highest frame-to-frame correlation of the 3–8 kHz spectral fine structure: bells, cymbals and keys ring at fixed modes, every glass fragment at its own.' },
+  minScore: { kind: 'number', default: 0.5, unit: 'ratio', min: 0.05, max: 1, doc: 'Score (0..1, the logistic of the evidence, flex bonus included) needed for a detection.' },
+  analysisMs: { kind: 'number', default: 400, unit: 'ms', min: 400, max: 480, doc: 'Time from the onset to the decision (the detection latency). The evidence model weighs the sustain up to 400 ms after the onset.' },
   refractoryMs: { kind: 'number', default: 3000, unit: 'ms', min: 0, max: 60000, doc: 'No new detection for this long after one.' },
   floorRiseDbPerS: { kind: 'number', default: 3, unit: 'dB/s', min: 0.1, max: 30, doc: 'How fast the noise floors follow a rising background (they fall to a quieter one within ~0.1 s).' },
   flexWindowMs: { kind: 'number', default: 300, unit: 'ms', min: 0, max: 2000, doc: 'A pane flex reported by the accelerometer within this time of the onset corroborates the break.' },
   requireFlex: { kind: 'boolean', default: false, doc: 'Alarm only when the accelerometer on the same pane saw it flex (dual technology).' },
-  flexBonus: { kind: 'number', default: 0.15, unit: 'ratio', min: 0, max: 0.5, doc: 'Score added when the pane flex corroborates the break.' },
+  flexBonus: { kind: 'number', default: 0.4, unit: 'ratio', min: 0, max: 0.5, doc: 'Score added when the pane flex corroborates the break (0.4: with the flex, an acoustic score of 0.1 suffices, as in flex-gated dual-technology sensors).' },
 };
 
 /**
@@ -84,10 +78,11 @@ export const GLASS_BREAK_ROLE_OVERRIDES: Record<NodeRole, Partial<GlassBreakOpti
   balcony: null,
 };
 
-/** Names of the figures in a glass-break Detection's `features`. */
+/** Names of the figures in a glass-break Detection's `features` (units in the names; docs/detectors-acoustic.md). */
 export const GLASS_BREAK_FEATURES = [
-  'hfRatioDb', 'hfMidDb', 'impactDb', 'reattackDb', 'tonality', 'peakiness', 'transientCount', 'durationMs', 'lfDurationMs',
-  'levelDb', 'floorDbfs', 'acousticScore', 'flex', 'flexPeakG',
+  'levelDb', 'impactDb', 'thudDb', 'hfRatioDb', 'hfMidDb', 'slopeDb', 'centroidHz', 'tonality', 'peakiness',
+  'sustain100Db', 'sustain300Db', 'reattackDb', 'lfReattackDb', 'fluxDb', 'contextDb', 'busyShare',
+  'transientCount', 'durationMs', 'floorDbfs', 'acousticScore', 'flex', 'flexPeakG',
 ] as const;
 export type GlassBreakFeature = (typeof GLASS_BREAK_FEATURES)[number];
 export type GlassBreakFeatures = Record<GlassBreakFeature, number>;
@@ -99,6 +94,8 @@ const TICK_MS = (TICK_SAMPLES * 1000) / GLASS_BREAK_RATE_HZ;
 const FRAME_SAMPLES = 256;
 /** A spectral frame every 8 ticks (32 ms) while a candidate is open: ticks 8k..8k+3 after the onset. */
 const FRAME_EVERY_TICKS = 8;
+/** Frames from this one on (64 ms after the onset) are the shatter, after the impact and the cracks. */
+const LATE_FRAME = 2;
 const RING_SAMPLES = 4096;
 const RING_MASK = RING_SAMPLES - 1;
 /** Largest piece of a block processed at once; the ring keeps at least this much history behind it. */
@@ -107,8 +104,16 @@ const CHUNK_SAMPLES = 1024;
 export const RECENT_SAMPLES_MAX = RING_SAMPLES - CHUNK_SAMPLES;
 const BIN_HZ = GLASS_BREAK_RATE_HZ / FRAME_SAMPLES;
 const bin = (hz: number): number => Math.round(hz / BIN_HZ);
-const LF_BINS = [1, bin(1000)] as const;
-const MID_BINS = [bin(1000), bin(3000)] as const;
+/** Bands of each frame: below 1 kHz (impact), 1–2 and 2–3 kHz (claps, voices), 3–6 and 6–8 kHz (shatter). */
+const BAND_EDGES_HZ = [50, 1000, 2000, 3000, 6000, 8000];
+const LF = 0;
+const MID_LOW = 1;
+const MID_HIGH = 2;
+const HF_LOW = 3;
+const HF_HIGH = 4;
+const BANDS = 5;
+/** The centroid is taken over 1–8 kHz. */
+const CENTROID_BINS = [bin(1000), FRAME_SAMPLES / 2 + 1] as const;
 const HF_BINS = [bin(3000), FRAME_SAMPLES / 2] as const;
 /** Fine structure: the log spectrum minus its moving average over ±250 Hz. */
 const FINE_HALF_WIDTH = bin(250);
@@ -117,72 +122,28 @@ const FINE_BINS = [HF_BINS[0], HF_BINS[1] - FINE_HALF_WIDTH] as const;
 const EVENT_FRAME_RATIO = 4;
 /** A bin of the summed spectrum is a standing peak at 4× the mean of its ±250 Hz neighbourhood. */
 const PEAK_FACTOR = 4;
+/** The peak of the event is taken over its first 32 ms; sustain over 100–200 and 300–400 ms after the onset. */
+const PEAK_TICKS = 8;
+const SUSTAIN_100 = [25, 50] as const;
+const SUSTAIN_300 = [75, 100] as const;
 /** Re-attacks are looked for from 100 ms after the onset. */
 const REATTACK_FROM_TICK = 25;
+/** An LF re-attack counts from 12 dB below the impact's peak (ambience below that is not a second blow). */
+const LF_REATTACK_RANGE_DB = 12;
+/** A running candidate whose peak stands less than this over the floor may be restarted by a louder onset. */
+const RESTART_WEAK_DB = 20;
+/** Context: the 1.5 s before the onset, up to 48 ms before it; a tick 10 dB over the floor is busy. */
+const HISTORY_TICKS = 512;
+const CONTEXT_FROM_TICKS = 375;
+const CONTEXT_TO_TICKS = 12;
+const BUSY_DB = 10;
 const WARMUP_MS = 500;
 const FLEX_SLOTS = 4;
 const TINY = 1e-12;
 const DB_PER_NEPER_POWER = 10 / Math.LN10;
 const NO_LEVEL_DB = -200;
-
-/**
- * Evidence weights and ramps. Each figure maps linearly to 0..1 over its ramp; the acoustic score is the
- * weighted mean. Spectral balance and impact carry most weight: they are the two stages of a break.
- */
-const WEIGHT_HF = 3;
-const WEIGHT_IMPACT = 3;
-const WEIGHT_TONALITY = 2;
-const WEIGHT_PEAKINESS = 1;
-const WEIGHT_REATTACK = 1;
-const HF_FROM_DB = 4;
-const HF_RAMP_DB = 8;
-const IMPACT_FROM_DB = 3;
-const IMPACT_RAMP_DB = 12;
-const TONALITY_RAMP = 0.2;
-const PEAKINESS_MARGIN = 0.1;
-const PEAKINESS_RAMP = 0.2;
-/** No re-attack evidence is full up to 4 dB and gone at 12 dB. */
-const REATTACK_TO_DB = 12;
-const REATTACK_RAMP_DB = 8;
-
-/**
- * Tracks the floor of a level in dB: follows a quieter level within ~`fallTimeMs`, a louder one at most
- * `riseDbPerS`, so it sits on the quiet moments of the background.
- */
-// stand-in for firmware/dsp/noise-floor.ts
-class NoiseFloorTracker {
-  floorDb = Number.NaN;
-  readonly riseDbPerS: number;
-  readonly fallTimeMs: number;
-
-  constructor(riseDbPerS: number, fallTimeMs = 100) {
-    this.riseDbPerS = riseDbPerS;
-    this.fallTimeMs = fallTimeMs;
-  }
-
-  update(levelDb: number, dtMs: number): number {
-    if (Number.isNaN(this.floorDb)) {
-      this.floorDb = levelDb;
-    } else if (levelDb < this.floorDb) {
-      this.floorDb += (levelDb - this.floorDb) * Math.min(1, dtMs / this.fallTimeMs);
-    } else {
-      this.floorDb = Math.min(levelDb, this.floorDb + (this.riseDbPerS * dtMs) / 1000);
-    }
-    return this.floorDb;
-  }
-
-  reset(): void {
-    this.floorDb = Number.NaN;
-  }
-}
-
-/** Sum of power[from..to). */
-// stand-in for firmware/dsp/bands.ts
-function bandPower(power: Float64Array, from: number, to: number): number {
-  let sum = 0;
-  for (let k = from; k < to; k++) sum += power[k];
-  return sum;
-}
+/** Floors of figures that compare event energies: a dB ratio of nothing is reported as this. */
+const FLOOR_DB = -40;
 
 /** Figures of the last candidate event, whether or not it was a break (for the calibration snapshot). */
 export interface GlassBreakCandidate {
@@ -205,12 +166,15 @@ export class GlassBreakDetector implements Detector {
   #tickHf = 0;
   #tickFill = 0;
   #samplesSeen = 0;
+  #ticksSeen = 0;
   #firstMs = Number.NaN;
   #unitsPerCount = 0;
   #dbOffset = 0;
   readonly #ring = new Int16Array(RING_SAMPLES);
   readonly #levelFloor: NoiseFloorTracker;
   readonly #hfFloor: NoiseFloorTracker;
+  /** High-frequency level of the last HISTORY_TICKS ticks, dBFS (index: tick count modulo). */
+  readonly #hfHistory = new Float64Array(HISTORY_TICKS);
   #levelDb = NO_LEVEL_DB;
   #hfDb = NO_LEVEL_DB;
   #hfDb1 = NO_LEVEL_DB;
@@ -223,7 +187,8 @@ export class GlassBreakDetector implements Detector {
   #quietUntilMs = Number.NEGATIVE_INFINITY;
 
   // Spectral stage.
-  readonly #fft = new RealFft(FRAME_SAMPLES);
+  readonly #fft: Fft;
+  readonly #layout = new BandLayout({ edgesHz: BAND_EDGES_HZ, rateHz: GLASS_BREAK_RATE_HZ, fftSize: FRAME_SAMPLES });
   readonly #window = new Float64Array(FRAME_SAMPLES);
   readonly #frame = new Float64Array(FRAME_SAMPLES);
   readonly #re = new Float64Array(FRAME_SAMPLES / 2 + 1);
@@ -233,7 +198,15 @@ export class GlassBreakDetector implements Detector {
   readonly #fine = new Float64Array(FINE_BINS[1] - FINE_BINS[0]);
   readonly #finePrev = new Float64Array(FINE_BINS[1] - FINE_BINS[0]);
   readonly #hfSum = new Float64Array(FRAME_SAMPLES / 2 + 1);
+  /** Background power per bin (mean of the two frames before the onset) and the shatter's summed power. */
+  readonly #bgPower = new Float64Array(FRAME_SAMPLES / 2 + 1);
+  readonly #latePower = new Float64Array(FRAME_SAMPLES / 2 + 1);
+  readonly #bands = new Float64Array(BANDS);
+  readonly #bgBands = new Float64Array(BANDS);
+  readonly #lateBands = new Float64Array(BANDS);
+  /** Per frame of the candidate: energy below 1 kHz and at 3–8 kHz. */
   readonly #lfFrames: Float64Array;
+  readonly #hfFrames: Float64Array;
 
   // Candidate.
   readonly #analysisTicks: number;
@@ -243,17 +216,18 @@ export class GlassBreakDetector implements Detector {
   #peakHfDb = 0;
   #activeTicks = 0;
   #transients = 0;
+  /** Energies (linear) of the high-frequency ticks: the largest of the first PEAK_TICKS, and sums for sustain. */
+  #peakHf = 0;
+  #sustain100 = 0;
+  #sustain300 = 0;
   /** High-frequency level smoothed over ~16 ms, its lowest value since REATTACK_FROM_TICK, and the largest rise above that. */
   #smoothHfDb = 0;
   #troughHfDb = 0;
   #reattackDb = 0;
+  #contextDb = 0;
+  #busyShare = 0;
   #frames = 0;
-  #bgLf = 0;
-  #bgMid = 0;
-  #bgHf = 0;
-  #sumLf = 0;
-  #sumMid = 0;
-  #sumHf = 0;
+  #lateFrames = 0;
   #prevEventFrame = false;
   #coherenceSum = 0;
   #coherencePairs = 0;
@@ -269,11 +243,15 @@ export class GlassBreakDetector implements Detector {
 
   constructor(options?: Partial<GlassBreakOptions>) {
     this.options = Object.freeze(resolveOptions(GLASS_BREAK_OPTION_SPECS, options));
-    this.#levelFloor = new NoiseFloorTracker(this.options.floorRiseDbPerS);
-    this.#hfFloor = new NoiseFloorTracker(this.options.floorRiseDbPerS);
+    this.#levelFloor = new NoiseFloorTracker({ riseDbPerS: this.options.floorRiseDbPerS, fallMs: 100 });
+    this.#hfFloor = new NoiseFloorTracker({ riseDbPerS: this.options.floorRiseDbPerS, fallMs: 100 });
+    this.#fft = createFft(FRAME_SAMPLES);
     this.#analysisTicks = Math.round(this.options.analysisMs / TICK_MS);
-    this.#lfFrames = new Float64Array(Math.ceil(this.#analysisTicks / FRAME_EVERY_TICKS) + 1);
+    const frames = Math.ceil(this.#analysisTicks / FRAME_EVERY_TICKS) + 1;
+    this.#lfFrames = new Float64Array(frames);
+    this.#hfFrames = new Float64Array(frames);
     fillHann(this.#window);
+    this.#hfHistory.fill(NO_LEVEL_DB);
     this.#features = newFeatures();
     this.#detection = { type: 'glass_break', decidedMs: 0, onsetMs: 0, score: 0, features: this.#features };
     this.#result = [this.#detection];
@@ -338,8 +316,10 @@ export class GlassBreakDetector implements Detector {
     this.#tickHf = 0;
     this.#tickFill = 0;
     this.#samplesSeen = 0;
+    this.#ticksSeen = 0;
     this.#firstMs = Number.NaN;
     this.#ring.fill(0);
+    this.#hfHistory.fill(NO_LEVEL_DB);
     this.#levelFloor.reset();
     this.#hfFloor.reset();
     this.#levelDb = NO_LEVEL_DB;
@@ -403,15 +383,33 @@ export class GlassBreakDetector implements Detector {
     while (i < to) {
       const end = Math.min(to, i + TICK_SAMPLES - this.#tickFill);
       this.#tickFill += end - i;
+      // p1, p2: the two samples before i. Four samples per pass: loop overhead dominates XS's cost here.
+      let p1 = prev;
+      let p2 = prev - prevDiff;
+      for (; i + 3 < end; i += 4) {
+        const a = samples[i];
+        const b = samples[i + 1];
+        const c = samples[i + 2];
+        const e = samples[i + 3];
+        const da = a - 2 * p1 + p2;
+        const db = b - 2 * a + p1;
+        const dc = c - 2 * b + a;
+        const de = e - 2 * c + b;
+        energy += a * a + b * b + c * c + e * e;
+        hf += da * da + db * db + dc * dc + de * de;
+        p2 = c;
+        p1 = e;
+      }
       for (; i < end; i++) {
         const x = samples[i];
-        const d = x - prev;
-        prev = x;
-        const d2 = d - prevDiff;
-        prevDiff = d;
+        const d2 = x - 2 * p1 + p2;
         energy += x * x;
         hf += d2 * d2;
+        p2 = p1;
+        p1 = x;
       }
+      prevDiff = p1 - p2;
+      prev = p1;
       if (this.#tickFill === TICK_SAMPLES) {
         if (this.#endTick(energy, hf, t0Ms + (end - from) * msPerSample, this.#samplesSeen + (end - from))) detected = true;
         energy = 0;
@@ -438,22 +436,28 @@ export class GlassBreakDetector implements Detector {
     this.#hfFloor.update(hfDb, TICK_MS);
     if (this.#recentHfDb === NO_LEVEL_DB) this.#recentHfDb = hfDb;
 
-    // An onset is loud over the floor and abrupt; while a candidate runs, only a clearly louder one restarts it.
+    // An onset is loud over the floor and abrupt. While a candidate runs, only a clearly louder onset restarts
+    // it, and only when the running one is weak (a voice before a break): a break's own later cracks and
+    // landing fragments must not cut its analysis short.
     const jumpDb = hfDb - this.#recentHfDb;
     this.#jumpDb = jumpDb;
     const onset = hfDb >= floorDb + o.onsetDb && jumpDb >= o.onsetRiseDb && tickEndMs - this.#firstMs >= WARMUP_MS &&
       tickEndMs >= this.#quietUntilMs;
-    if (onset && (!this.#candidateOpen || (jumpDb >= o.restartDb && hfDb >= this.#peakHfDb + o.restartDb))) {
+    const restart = this.#candidateOpen && this.#peakHfDb - this.#preFloorDb < RESTART_WEAK_DB && jumpDb >= o.restartDb &&
+      hfDb >= this.#peakHfDb + o.restartDb;
+    if (onset && (!this.#candidateOpen || restart)) {
       this.#open(floorDb, tickEndMs, tickEndAbs);
     }
     let detected = false;
     if (this.#candidateOpen) {
-      this.#observeTick(hfDb, tickEndAbs);
+      this.#observeTick(hfDb, hf, tickEndAbs);
       if (this.#ticks >= this.#analysisTicks) {
         detected = this.#decide(tickEndMs);
         this.#candidateOpen = false;
       }
     }
+    this.#hfHistory[this.#ticksSeen & (HISTORY_TICKS - 1)] = hfDb;
+    this.#ticksSeen++;
     this.#recentHfDb += 0.25 * (hfDb - this.#recentHfDb);
     this.#hfDb2 = this.#hfDb1;
     this.#hfDb1 = hfDb;
@@ -468,57 +472,82 @@ export class GlassBreakDetector implements Detector {
     this.#peakHfDb = floorDb;
     this.#activeTicks = 0;
     this.#transients = 0;
+    this.#peakHf = 0;
+    this.#sustain100 = 0;
+    this.#sustain300 = 0;
     this.#reattackDb = 0;
     this.#frames = 0;
-    this.#sumLf = 0;
-    this.#sumMid = 0;
-    this.#sumHf = 0;
+    this.#lateFrames = 0;
     this.#prevEventFrame = false;
     this.#coherenceSum = 0;
     this.#coherencePairs = 0;
     this.#hfSum.fill(0);
+    this.#latePower.fill(0);
+    this.#lateBands.fill(0);
     // Background: the mean of the two frames ending one tick before the onset tick.
     const p = this.#power;
-    this.#bgLf = 0;
-    this.#bgMid = 0;
-    this.#bgHf = 0;
+    this.#bgPower.fill(0);
+    this.#bgBands.fill(0);
     for (let f = 0; f < 2; f++) {
       this.#spectrum(tickEndAbs - 2 * TICK_SAMPLES - f * FRAME_SAMPLES);
-      this.#bgLf += 0.5 * bandPower(p, LF_BINS[0], LF_BINS[1]);
-      this.#bgMid += 0.5 * bandPower(p, MID_BINS[0], MID_BINS[1]);
-      this.#bgHf += 0.5 * bandPower(p, HF_BINS[0], HF_BINS[1]);
+      bandEnergies(p, this.#layout, this.#bands);
+      for (let b = 0; b < BANDS; b++) this.#bgBands[b] += 0.5 * this.#bands[b];
+      for (let k = 0; k < p.length; k++) this.#bgPower[k] += 0.5 * p[k];
     }
+    // Context: the loudest tick and the share of busy ticks in the 1.5 s before the onset (history not yet
+    // heard reads NO_LEVEL_DB: quiet).
+    const now = this.#ticksSeen;
+    let loudest = NO_LEVEL_DB;
+    let busy = 0;
+    for (let t = now - CONTEXT_FROM_TICKS; t < now - CONTEXT_TO_TICKS; t++) {
+      const level = t < 0 ? NO_LEVEL_DB : this.#hfHistory[t & (HISTORY_TICKS - 1)];
+      if (level > loudest) loudest = level;
+      if (level >= floorDb + BUSY_DB) busy++;
+    }
+    this.#contextDb = loudest;
+    this.#busyShare = busy / (CONTEXT_FROM_TICKS - CONTEXT_TO_TICKS);
   }
 
-  #observeTick(hfDb: number, tickEndAbs: number): void {
+  #observeTick(hfDb: number, hf: number, tickEndAbs: number): void {
     const o = this.options;
+    const tick = this.#ticks;
     if (hfDb >= this.#preFloorDb + o.activeDb) {
       this.#activeTicks++;
       const before = this.#hfDb1 > this.#hfDb2 ? this.#hfDb1 : this.#hfDb2;
-      if (this.#ticks === 0 || hfDb - before >= o.jumpDb) this.#transients++;
+      if (tick === 0 || hfDb - before >= o.jumpDb) this.#transients++;
     }
     if (hfDb > this.#peakHfDb) this.#peakHfDb = hfDb;
-    this.#smoothHfDb = this.#ticks === 0 ? hfDb : this.#smoothHfDb + 0.25 * (hfDb - this.#smoothHfDb);
-    if (this.#ticks === REATTACK_FROM_TICK || (this.#ticks > REATTACK_FROM_TICK && this.#smoothHfDb < this.#troughHfDb)) {
+    if (tick < PEAK_TICKS && hf > this.#peakHf) this.#peakHf = hf;
+    if (tick >= SUSTAIN_100[0] && tick < SUSTAIN_100[1]) this.#sustain100 += hf;
+    if (tick >= SUSTAIN_300[0] && tick < SUSTAIN_300[1]) this.#sustain300 += hf;
+    this.#smoothHfDb = tick === 0 ? hfDb : this.#smoothHfDb + 0.25 * (hfDb - this.#smoothHfDb);
+    if (tick === REATTACK_FROM_TICK || (tick > REATTACK_FROM_TICK && this.#smoothHfDb < this.#troughHfDb)) {
       this.#troughHfDb = this.#smoothHfDb;
-    } else if (this.#ticks > REATTACK_FROM_TICK && this.#smoothHfDb - this.#troughHfDb > this.#reattackDb) {
+    } else if (tick > REATTACK_FROM_TICK && this.#smoothHfDb - this.#troughHfDb > this.#reattackDb) {
       this.#reattackDb = this.#smoothHfDb - this.#troughHfDb;
     }
-    if (this.#ticks % FRAME_EVERY_TICKS === FRAME_SAMPLES / TICK_SAMPLES - 1) this.#observeFrame(tickEndAbs);
+    if (tick % FRAME_EVERY_TICKS === FRAME_SAMPLES / TICK_SAMPLES - 1) this.#observeFrame(tickEndAbs);
     this.#ticks++;
   }
 
-  /** One spectral frame of the candidate: band sums, low band per frame, and the 3–8 kHz fine structure. */
+  /** One spectral frame of the candidate: band energies, the shatter's spectrum, and the 3–8 kHz fine structure. */
   #observeFrame(endAbs: number): void {
     this.#spectrum(endAbs);
     const p = this.#power;
-    const lf = bandPower(p, LF_BINS[0], LF_BINS[1]);
-    const hf = bandPower(p, HF_BINS[0], HF_BINS[1]);
-    this.#lfFrames[this.#frames] = lf;
-    this.#sumLf += lf;
-    this.#sumMid += bandPower(p, MID_BINS[0], MID_BINS[1]);
-    this.#sumHf += hf;
-    if (hf >= EVENT_FRAME_RATIO * this.#bgHf && hf > 0) {
+    const bands = this.#bands;
+    bandEnergies(p, this.#layout, bands);
+    const hf = bands[HF_LOW] + bands[HF_HIGH];
+    const frame = this.#frames;
+    this.#lfFrames[frame] = bands[LF];
+    this.#hfFrames[frame] = hf;
+    if (frame >= LATE_FRAME) {
+      this.#lateFrames++;
+      for (let b = 0; b < BANDS; b++) this.#lateBands[b] += bands[b];
+      const late = this.#latePower;
+      for (let k = CENTROID_BINS[0]; k < CENTROID_BINS[1]; k++) late[k] += p[k];
+    }
+    const bgHf = this.#bgBands[HF_LOW] + this.#bgBands[HF_HIGH];
+    if (hf >= EVENT_FRAME_RATIO * bgHf && hf > 0) {
       // Each event frame counts equally in the summed spectrum.
       const sum = this.#hfSum;
       for (let k = HF_BINS[0] - FINE_HALF_WIDTH; k < HF_BINS[1]; k++) sum[k] += p[k] / hf;
@@ -566,30 +595,81 @@ export class GlassBreakDetector implements Detector {
     return total > 0 ? peaks / total : 0;
   }
 
+  /** Late (shatter) energy of bands [from, to) over the background's, never below a tenth of the window's. */
+  #lateEvent(from: number, to: number): number {
+    let sum = 0;
+    let bg = 0;
+    for (let b = from; b < to; b++) {
+      sum += this.#lateBands[b];
+      bg += this.#bgBands[b];
+    }
+    // The background comes from two frames and may overshoot: keep a tenth of the window's energy.
+    return Math.max(0.1 * sum + TINY, sum - this.#lateFrames * bg);
+  }
+
+  /** Fills the candidate's figures into `f`. */
+  #measure(f: GlassBreakFeatures): void {
+    const frames = this.#frames;
+    const hfEvent = this.#lateEvent(HF_LOW, BANDS);
+    f.hfRatioDb = dB(hfEvent / this.#lateEvent(LF, HF_LOW));
+    f.hfMidDb = dB(hfEvent / this.#lateEvent(MID_LOW, HF_LOW));
+    const widths = this.#layout.widthBins;
+    f.slopeDb = dB((this.#lateEvent(MID_LOW, MID_HIGH) / widths[MID_LOW]) / (this.#lateEvent(HF_LOW, HF_HIGH) / widths[HF_LOW]));
+    let moment = 0;
+    let total = 0;
+    for (let k = CENTROID_BINS[0]; k < CENTROID_BINS[1]; k++) {
+      const e = this.#latePower[k] - this.#lateFrames * this.#bgPower[k];
+      if (e > 0) {
+        moment += k * e;
+        total += e;
+      }
+    }
+    f.centroidHz = total > 0 ? (moment / total) * BIN_HZ : 0;
+    // Impact and thud: the first two frames (0–16 and 32–48 ms) against the background and the crack.
+    const lf = this.#lfFrames;
+    const hf = this.#hfFrames;
+    const bgLf = this.#bgBands[LF];
+    const bgHf = this.#bgBands[HF_LOW] + this.#bgBands[HF_HIGH];
+    const impactLf = frames > 1 && lf[1] > lf[0] ? lf[1] : lf[0];
+    const impactHf = frames > 1 && hf[1] > hf[0] ? hf[1] : hf[0];
+    f.impactDb = dB((impactLf + TINY) / (bgLf + TINY));
+    f.thudDb = Math.max(FLOOR_DB, dB(Math.max(impactLf - bgLf, 1e-3 * impactLf + TINY) / Math.max(impactHf - bgHf, 1e-3 * impactHf + TINY)));
+    // LF re-attack: from the third frame on, a rise of the band below 1 kHz over its lowest level so far
+    // (counted from LF_REATTACK_RANGE_DB below the impact).
+    const impactDb = dB(impactLf + TINY);
+    let lowest = Math.min(dB(lf[0] + TINY), frames > 1 ? dB(lf[1] + TINY) : Infinity);
+    let lfReattack = 0;
+    for (let k = 2; k < frames; k++) {
+      const level = dB(lf[k] + TINY);
+      const from = Math.max(lowest, impactDb - LF_REATTACK_RANGE_DB);
+      if (level - from > lfReattack) lfReattack = level - from;
+      if (level < lowest) lowest = level;
+    }
+    f.lfReattackDb = lfReattack;
+    // Flux: mean absolute change of the 3–8 kHz level between consecutive frames after the first.
+    let flux = 0;
+    for (let k = 2; k < frames; k++) flux += Math.abs(dB((hf[k] + TINY) / (hf[k - 1] + TINY)));
+    f.fluxDb = frames > 2 ? flux / (frames - 2) : 0;
+    f.tonality = this.#coherencePairs > 0 ? Math.max(0, this.#coherenceSum / this.#coherencePairs) : 0;
+    f.peakiness = this.#peakiness();
+    const peak = this.#peakHf + TINY;
+    f.sustain100Db = Math.max(FLOOR_DB, dB(this.#sustain100 / (SUSTAIN_100[1] - SUSTAIN_100[0]) / peak));
+    f.sustain300Db = Math.max(FLOOR_DB, dB(this.#sustain300 / (SUSTAIN_300[1] - SUSTAIN_300[0]) / peak));
+    f.reattackDb = this.#reattackDb;
+    const peakDbfs = dB(peak / TICK_SAMPLES) + this.#dbOffset;
+    f.contextDb = Math.max(FLOOR_DB, this.#contextDb - peakDbfs);
+    f.busyShare = this.#busyShare;
+    f.transientCount = this.#transients;
+    f.durationMs = this.#activeTicks * TICK_MS;
+    f.levelDb = this.#peakHfDb - this.#preFloorDb;
+    f.floorDbfs = this.#levelFloor.floorDb;
+  }
+
   #decide(tickEndMs: number): boolean {
     const o = this.options;
-    const frames = this.#frames;
-    // Event energy per band: the window's minus the background's, but never below a tenth of the window's
-    // (the background comes from two frames and may overshoot).
-    const hfEvent = Math.max(0.1 * this.#sumHf + TINY, this.#sumHf - frames * this.#bgHf);
-    const midEvent = Math.max(0.1 * this.#sumMid + TINY, this.#sumMid - frames * this.#bgMid);
-    const low = this.#sumLf + this.#sumMid;
-    const lowEvent = Math.max(0.1 * low + TINY, low - frames * (this.#bgLf + this.#bgMid));
-    const hfRatioDb = DB_PER_NEPER_POWER * Math.log(hfEvent / lowEvent);
-    const hfMidDb = DB_PER_NEPER_POWER * Math.log(hfEvent / midEvent);
-    // Impact: the rise of the band below 1 kHz in the first two frames (0–16 and 32–48 ms) over the background.
-    const lfFrames = this.#lfFrames;
-    const impactLf = frames > 1 && lfFrames[1] > lfFrames[0] ? lfFrames[1] : lfFrames[0];
-    const impactDb = DB_PER_NEPER_POWER * Math.log((impactLf + TINY) / (this.#bgLf + TINY));
-    const tonality = this.#coherencePairs > 0 ? Math.max(0, this.#coherenceSum / this.#coherencePairs) : 0;
-    const peakiness = this.#peakiness();
-    // Low-frequency part (reported): frames within 12 dB of the band's peak and 6 dB over the background.
-    let lfPeak = 0;
-    for (let k = 0; k < frames; k++) if (lfFrames[k] > lfPeak) lfPeak = lfFrames[k];
-    const lfAt = Math.max(lfPeak / 16, this.#bgLf * 4);
-    let lfLast = 0;
-    for (let k = 0; k < frames; k++) if (lfFrames[k] >= lfAt) lfLast = k + 1;
-
+    const c = this.lastCandidate;
+    const f = c.features;
+    this.#measure(f);
     let flex = 0;
     let flexPeakG = 0;
     for (let i = 0; i < FLEX_SLOTS; i++) {
@@ -598,36 +678,12 @@ export class GlassBreakDetector implements Detector {
         if (this.#flexG[i] > flexPeakG) flexPeakG = this.#flexG[i];
       }
     }
-    const reattackDb = this.#reattackDb;
-    const acousticScore = (
-      WEIGHT_HF * clamp01((hfRatioDb - o.minHfRatioDb - HF_FROM_DB) / HF_RAMP_DB) +
-      WEIGHT_IMPACT * clamp01((impactDb - IMPACT_FROM_DB) / IMPACT_RAMP_DB) +
-      WEIGHT_TONALITY * clamp01((o.maxTonality - tonality) / TONALITY_RAMP) +
-      WEIGHT_PEAKINESS * clamp01((o.maxPeakiness - PEAKINESS_MARGIN - peakiness) / PEAKINESS_RAMP) +
-      WEIGHT_REATTACK * clamp01((REATTACK_TO_DB - reattackDb) / REATTACK_RAMP_DB)
-    ) / (WEIGHT_HF + WEIGHT_IMPACT + WEIGHT_TONALITY + WEIGHT_PEAKINESS + WEIGHT_REATTACK);
-    const score = Math.min(1, acousticScore + o.flexBonus * flex);
-    const durationMs = this.#activeTicks * TICK_MS;
-    const plausible = hfRatioDb >= o.minHfRatioDb && hfRatioDb <= o.maxHfRatioDb && hfMidDb >= o.minHfMidDb && tonality <= o.maxTonality &&
-      peakiness <= o.maxPeakiness && durationMs >= o.minDurationMs && this.#transients >= o.minTransients;
-    const isBreak = plausible && score >= o.minScore && (flex === 1 || !o.requireFlex);
-
-    const c = this.lastCandidate;
-    const f = c.features;
-    f.hfRatioDb = hfRatioDb;
-    f.hfMidDb = hfMidDb;
-    f.impactDb = impactDb;
-    f.reattackDb = reattackDb;
-    f.tonality = tonality;
-    f.peakiness = peakiness;
-    f.transientCount = this.#transients;
-    f.durationMs = durationMs;
-    f.lfDurationMs = lfLast * FRAME_EVERY_TICKS * TICK_MS;
-    f.levelDb = this.#peakHfDb - this.#preFloorDb;
-    f.floorDbfs = this.#levelFloor.floorDb;
-    f.acousticScore = acousticScore;
     f.flex = flex;
     f.flexPeakG = flexPeakG;
+    f.acousticScore = 1 / (1 + Math.exp(-evidenceLogOdds(f)));
+    const score = Math.min(1, f.acousticScore + o.flexBonus * flex);
+    const plausible = withinLimits(f, o);
+    const isBreak = plausible && score >= o.minScore && (flex === 1 || !o.requireFlex);
     c.onsetMs = this.#onsetMs;
     c.decidedMs = tickEndMs;
     c.detected = isBreak;
@@ -642,11 +698,23 @@ export class GlassBreakDetector implements Detector {
   }
 }
 
+/**
+ * Whether a candidate's figures stay within what a break can show: the technician's limits in the options
+ * and the evidence model's own (GLASS_EVIDENCE_LIMITS).
+ */
+export function withinLimits(f: GlassBreakFeatures, o: Readonly<GlassBreakOptions>): boolean {
+  return f.hfMidDb >= o.minHfMidDb && f.tonality <= o.maxTonality && f.durationMs >= o.minDurationMs && brokenLimit(f) < 0;
+}
+
 function newFeatures(): GlassBreakFeatures {
-  return {
-    hfRatioDb: 0, hfMidDb: 0, impactDb: 0, reattackDb: 0, tonality: 0, peakiness: 0, transientCount: 0, durationMs: 0, lfDurationMs: 0,
-    levelDb: 0, floorDbfs: 0, acousticScore: 0, flex: 0, flexPeakG: 0,
-  };
+  const f = {} as GlassBreakFeatures;
+  for (const name of GLASS_BREAK_FEATURES) f[name] = 0;
+  return f;
+}
+
+/** Power ratio in dB. */
+function dB(ratio: number): number {
+  return DB_PER_NEPER_POWER * Math.log(ratio);
 }
 
 /**
@@ -678,8 +746,4 @@ function correlation(a: Float64Array, b: Float64Array): number {
     bb += b[i] * b[i];
   }
   return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
-}
-
-function clamp01(x: number): number {
-  return x < 0 ? 0 : x > 1 ? 1 : x;
 }

@@ -4,8 +4,10 @@
  * live levels and every threshold next to the figure it is compared with).
  */
 import type { SampleBlock } from '../ports';
-import { RealFft } from '../dsp/fft';
+import type { Fft } from '../dsp/fft';
+import { createFft } from '../dsp/fft-factory';
 import { fillHann, windowPower } from '../dsp/window';
+import { BandLayout, bandEnergies, logBandEdgesHz } from '../dsp/bands';
 import type { Detection } from '../detect/types';
 import { GLASS_BREAK_RATE_HZ, GlassBreakDetector, type GlassBreakOptions } from '../detect/glass-break';
 import type { Pipeline, PipelineSnapshot, ThresholdReading } from './pipeline';
@@ -17,25 +19,20 @@ const SNAPSHOT_HIGH_HZ = 8000;
 /** The snapshot's spectrum is taken over the last 512 samples (32 ms). */
 const SNAPSHOT_FFT = 512;
 
-/** `bands` + 1 band edges spaced evenly in log frequency from `lowHz` to `highHz`. */
-// stand-in for firmware/dsp/bands.ts
-export function logBandEdgesHz(bands: number, lowHz: number, highHz: number): number[] {
-  const edges: number[] = [];
-  for (let i = 0; i <= bands; i++) edges.push(lowHz * (highHz / lowHz) ** (i / bands));
-  return edges;
-}
-
 export class AcousticPipeline implements Pipeline {
   readonly kind = 'acoustic' as const;
   readonly detector: GlassBreakDetector;
-  readonly #fft = new RealFft(SNAPSHOT_FFT);
+  readonly #fft: Fft = createFft(SNAPSHOT_FFT);
   readonly #window = new Float64Array(SNAPSHOT_FFT);
   readonly #samples = new Float64Array(SNAPSHOT_FFT);
   readonly #re = new Float64Array(SNAPSHOT_FFT / 2 + 1);
   readonly #im = new Float64Array(SNAPSHOT_FFT / 2 + 1);
   readonly #power = new Float64Array(SNAPSHOT_FFT / 2 + 1);
   readonly #windowPower: number;
-  readonly #edgesHz = logBandEdgesHz(SNAPSHOT_BANDS, SNAPSHOT_LOW_HZ, SNAPSHOT_HIGH_HZ);
+  readonly #layout = new BandLayout({
+    edgesHz: logBandEdgesHz(SNAPSHOT_LOW_HZ, SNAPSHOT_HIGH_HZ, SNAPSHOT_BANDS), rateHz: GLASS_BREAK_RATE_HZ, fftSize: SNAPSHOT_FFT,
+  });
+  readonly #bands = new Float64Array(SNAPSHOT_BANDS);
 
   constructor(options?: Partial<GlassBreakOptions>) {
     this.detector = new GlassBreakDetector(options);
@@ -68,7 +65,7 @@ export class AcousticPipeline implements Pipeline {
       kind: 'acoustic',
       noiseFloorDb: d.noiseFloorDbfs,
       bandsDb: this.#bandsDb(),
-      bandEdgesHz: this.#edgesHz.slice(),
+      bandEdgesHz: this.#layout.edgesHz.slice(),
       levels: {
         levelDbfs: d.levelDbfs,
         hfOverFloorDb: d.hfOverFloorDb,
@@ -81,13 +78,9 @@ export class AcousticPipeline implements Pipeline {
       thresholds: [
         threshold('onsetDb', d.hfOverFloorDb, 'dB'),
         threshold('onsetRiseDb', d.hfJumpDb, 'dB'),
-        threshold('minHfRatioDb', last.hfRatioDb, 'dB'),
-        threshold('maxHfRatioDb', last.hfRatioDb, 'dB'),
         threshold('minHfMidDb', last.hfMidDb, 'dB'),
         threshold('maxTonality', last.tonality, 'ratio'),
-        threshold('maxPeakiness', last.peakiness, 'ratio'),
         threshold('minDurationMs', last.durationMs, 'ms'),
-        threshold('minTransients', last.transientCount, 'count'),
         threshold('minScore', Math.min(1, last.acousticScore + o.flexBonus * last.flex), 'ratio'),
       ],
     };
@@ -99,22 +92,12 @@ export class AcousticPipeline implements Pipeline {
     const s = this.#samples;
     for (let i = 0; i < SNAPSHOT_FFT; i++) s[i] *= this.#window[i];
     this.#fft.power(s, this.#power, this.#re, this.#im);
-    const binHz = GLASS_BREAK_RATE_HZ / SNAPSHOT_FFT;
+    bandEnergies(this.#power, this.#layout, this.#bands);
     // Parseval: the bins 0..N/2 of a windowed signal sum to N·Σ(x·w)²/2, so this scale turns a band's power
     // into the mean square of the signal in that band (full-scale units).
     const scale = 2 / (SNAPSHOT_FFT * this.#windowPower);
     const bands: number[] = [];
-    for (let b = 0; b < SNAPSHOT_BANDS; b++) {
-      const lo = this.#edgesHz[b];
-      const hi = this.#edgesHz[b + 1];
-      let first = Math.ceil(lo / binHz);
-      let last = Math.ceil(hi / binHz) - 1;
-      // A band narrower than a bin takes the bin nearest its centre.
-      if (last < first) first = last = Math.round(Math.sqrt(lo * hi) / binHz);
-      let sum = 0;
-      for (let k = first; k <= last; k++) sum += this.#power[k];
-      bands.push(10 * Math.log10(sum * scale + 1e-20));
-    }
+    for (let b = 0; b < SNAPSHOT_BANDS; b++) bands.push(10 * Math.log10(this.#bands[b] * scale + 1e-20));
     return bands;
   }
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { AcousticPipeline, SNAPSHOT_BANDS, logBandEdgesHz } from '../../../firmware/node/pipeline-acoustic';
+import { AcousticPipeline, SNAPSHOT_BANDS } from '../../../firmware/node/pipeline-acoustic';
+import { logBandEdgesHz } from '../../../firmware/dsp/bands';
 import { GLASS_BREAK_OPTION_SPECS } from '../../../firmware/detect/glass-break';
 import { feedBlocks, type Signal } from '../../../simulator/signals/signal';
 import type { LabelledCase } from '../../../simulator/signals/corpus';
@@ -81,7 +82,7 @@ describe('AcousticPipeline', function () {
   });
 
   it('has a 32-band spectrum, log-spaced from 100 Hz to 8 kHz, calibrated in dBFS', function () {
-    const edges = logBandEdgesHz(SNAPSHOT_BANDS, 100, 8000);
+    const edges = logBandEdgesHz(100, 8000, SNAPSHOT_BANDS);
     assert.equal(edges.length, 33);
     assert.ok(Math.abs(edges[0] - 100) < 1e-9 && Math.abs(edges[32] - 8000) < 1e-6);
     const band = 24;

@@ -197,16 +197,30 @@ export function glassBreak(rng: Rng, p: GlassBreakParams): Signal {
   }
 
   // Impact: the blow's click and the pane's low modes, damped as the pane loses its stiffness.
-  const thump = new Float32Array(samplesOf(0.25));
-  const modes = paneModesHz(p);
-  const thumpDecayS = rng.uniform(0.025, 0.055);
-  modes.slice(0, 4).forEach((f, i) => addMode(thump, 0, f, 1 / (i + 1), thumpDecayS * rng.uniform(0.7, 1.2), rng.uniform(0, 2 * Math.PI)));
-  const click = noiseBurst(rng, 0.006, 0.0002, 0.0015, [{ kind: 'highpass', freqHz: 200, q: 0.7 }]);
-  addInto(thump, click, 0, 0.3);
+  const thump = paneThump(rng, p, rng.uniform(0.025, 0.055), 0.25);
   const thumpGain = Math.sqrt((energy(shatter) * 10 ** (p.thumpDb / 10)) / Math.max(1e-30, energy(thump)));
   addInto(dry, thump, 0, thumpGain);
   addInto(dry, shatter, 0);
   return { rateHz: MIC_RATE_HZ, channels: 1, data: propagate(rng, dry, p.room) };
+}
+
+/**
+ * A blow on the pane that does not break it (a thief's first strikes, a knock): the pane's low modes and
+ * the blow's click, ringing for 50–150 ms because the pane keeps its stiffness, through the same room.
+ */
+export function paneKnock(rng: Rng, p: GlassBreakParams): Signal {
+  checkGlassBreakParams(p);
+  const dry = paneThump(rng, p, rng.uniform(0.05, 0.15), 0.6);
+  return { rateHz: MIC_RATE_HZ, channels: 1, data: propagate(rng, dry, p.room) };
+}
+
+/** The pane's first four flexural modes (decay time constant about `decayS`) and the blow's click, `lengthS` long. */
+function paneThump(rng: Rng, p: GlassBreakParams, decayS: number, lengthS: number): Float32Array {
+  const thump = new Float32Array(samplesOf(lengthS));
+  paneModesHz(p).slice(0, 4).forEach((f, i) => addMode(thump, 0, f, 1 / (i + 1), decayS * rng.uniform(0.7, 1.2), rng.uniform(0, 2 * Math.PI)));
+  const click = noiseBurst(rng, 0.006, 0.0002, 0.0015, [{ kind: 'highpass', freqHz: 200, q: 0.7 }]);
+  addInto(thump, click, 0, 0.3);
+  return thump;
 }
 
 /** One shard hitting and ringing: a broadband click plus one to three fragment modes. */

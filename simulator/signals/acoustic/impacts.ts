@@ -4,7 +4,7 @@
  */
 import type { Rng } from '../rng';
 import type { Signal } from '../signal';
-import { type ParamSet, type Range, checkIn, drawLog, range } from './ranges';
+import { type ParamSet, type Range, checkIn, drawIn, drawLog, range } from './ranges';
 import { type RoomParams, drawRoom, propagate } from './room';
 import { MIC_RATE_HZ, addInto, addMode, noiseBurst, samplesOf } from './synth';
 
@@ -14,9 +14,13 @@ const MAX_MODE_HZ = 7800;
 // Hand claps
 // ---------------------------------------------------------------------------------------------
 
-/** single or double clap (default); a walk-tester's clap series and finger snaps (holdout). */
+/**
+ * Single and double claps, a clap series and finger snaps. Both sets have series and snaps, each with its
+ * own draws: the default's series are faster and longer and its snaps brighter (a glass detector must be
+ * tuned on what galleries have); the holdout's are a walk-tester's slower series and duller snaps.
+ */
 export type ClapKind = 'single' | 'double' | 'series' | 'snap';
-export const CLAP_KINDS: Record<ParamSet, readonly ClapKind[]> = { default: ['single', 'double'], holdout: ['series', 'snap'] };
+export const CLAP_KINDS: Record<ParamSet, readonly ClapKind[]> = { default: ['single', 'double', 'series', 'snap'], holdout: ['series', 'snap'] };
 
 export interface ClapParams {
   kind: ClapKind;
@@ -29,15 +33,39 @@ export interface ClapParams {
   room: RoomParams;
 }
 
+interface ClapShape {
+  claps: readonly [number, number];
+  intervalS: Range;
+  resonanceHz: Range;
+  /** Resonances of claps spread over a ratio (log-uniform), of snaps over a band (uniform). */
+  logResonance: boolean;
+  q: Range;
+}
+
+const CLAP: ClapShape = { claps: [1, 1], intervalS: range(0.25, 0.6), resonanceHz: range(900, 2500), logResonance: true, q: range(1, 3) };
+const CLAP_SHAPES: Record<ParamSet, Partial<Record<ClapKind, ClapShape>>> = {
+  default: {
+    single: CLAP,
+    double: { ...CLAP, claps: [2, 2] },
+    series: { ...CLAP, claps: [3, 8], intervalS: range(0.15, 0.45) },
+    snap: { claps: [1, 1], intervalS: range(0.25, 0.6), resonanceHz: range(2400, 4500), logResonance: false, q: range(0.7, 2.5) },
+  },
+  holdout: {
+    series: { ...CLAP, claps: [3, 6] },
+    snap: { claps: [1, 1], intervalS: range(0.25, 0.6), resonanceHz: range(2000, 3500), logResonance: false, q: range(1, 3) },
+  },
+};
+
 export function drawClapParams(rng: Rng, set: ParamSet): ClapParams {
   const kind = rng.pick(CLAP_KINDS[set]);
-  const claps = kind === 'single' || kind === 'snap' ? 1 : kind === 'double' ? 2 : rng.int(3, 6);
+  const shape = CLAP_SHAPES[set][kind] as ClapShape;
+  const claps = shape.claps[0] === shape.claps[1] ? shape.claps[0] : rng.int(shape.claps[0], shape.claps[1]);
   return {
     kind,
     claps,
-    intervalS: rng.uniform(0.25, 0.6),
-    resonanceHz: kind === 'snap' ? rng.uniform(2000, 3500) : drawLog(rng, range(900, 2500)),
-    q: rng.uniform(1, 3),
+    intervalS: drawIn(rng, shape.intervalS),
+    resonanceHz: shape.logResonance ? drawLog(rng, shape.resonanceHz) : drawIn(rng, shape.resonanceHz),
+    q: drawIn(rng, shape.q),
     room: drawRoom(rng, set),
   };
 }

@@ -169,7 +169,12 @@ export function bell(rng: Rng, p: BellParams): Signal {
 // Keys
 // ---------------------------------------------------------------------------------------------
 
+/** Keys from a pocket (default), a key ring shaken hard (default), a handful shaken fast (holdout). */
+export type KeysKind = 'pocket' | 'ring' | 'handful';
+export const KEYS_KINDS: Record<ParamSet, readonly KeysKind[]> = { default: ['pocket', 'ring'], holdout: ['handful'] };
+
 export interface KeysParams {
+  kind: KeysKind;
   keys: number;
   /** Hand shakes per second; each shake makes a cluster of contacts. */
   shakeHz: number;
@@ -182,14 +187,18 @@ export interface KeysParams {
   room: RoomParams;
 }
 
-export const KEYS_RANGES: Record<ParamSet, { keys: [number, number]; shakeHz: Range; contacts: [number, number]; durationS: Range; keyModeHz: Range; q: Range }> = {
-  default: { keys: [3, 7], shakeHz: range(2, 5), contacts: [2, 6], durationS: range(0.6, 2.5), keyModeHz: range(2500, 4500), q: range(80, 300) },
-  holdout: { keys: [6, 12], shakeHz: range(4, 8), contacts: [3, 9], durationS: range(0.4, 3), keyModeHz: range(2000, 5500), q: range(50, 400) },
+export const KEYS_RANGES: Record<KeysKind, { keys: [number, number]; shakeHz: Range; contacts: [number, number]; durationS: Range; keyModeHz: Range; q: Range }> = {
+  pocket: { keys: [3, 7], shakeHz: range(2, 5), contacts: [2, 6], durationS: range(0.6, 2.5), keyModeHz: range(2500, 4500), q: range(80, 300) },
+  ring: { keys: [6, 14], shakeHz: range(3, 7), contacts: [4, 10], durationS: range(0.5, 2.5), keyModeHz: range(1800, 5000), q: range(60, 250) },
+  handful: { keys: [6, 12], shakeHz: range(4, 8), contacts: [3, 9], durationS: range(0.4, 3), keyModeHz: range(2000, 5500), q: range(50, 400) },
 };
 
 export function drawKeysParams(rng: Rng, set: ParamSet): KeysParams {
-  const r = KEYS_RANGES[set];
+  const kinds = KEYS_KINDS[set];
+  const kind = kinds.length === 1 ? kinds[0] : rng.pick(kinds);
+  const r = KEYS_RANGES[kind];
   return {
+    kind,
     keys: rng.int(r.keys[0], r.keys[1]),
     shakeHz: drawIn(rng, r.shakeHz),
     contactsPerShake: rng.int(r.contacts[0], r.contacts[1]),

@@ -1,7 +1,8 @@
 /**
  * Music from a loudspeaker or a performer: instruments with harmonic partials (piano, strings), a band
- * with a drum kit (kick, snare, hi-hat, crash) and bass, and in the holdout a glockenspiel (metal
- * bars, bright and tonal) and a drum fill ending on a crash.
+ * with a drum kit (kick, snare, hi-hat, crash) and bass, a drummer alone playing grooves and fills
+ * (default), and in the holdout a glockenspiel (metal bars, bright and tonal) and a drum fill ending on
+ * a crash.
  */
 import type { Rng } from '../rng';
 import type { Signal } from '../signal';
@@ -10,9 +11,9 @@ import { type RoomParams, drawRoom, propagate } from './room';
 import { MIC_RATE_HZ, addInto, addMode, noiseBurst, samplesOf } from './synth';
 import { cymbalDry } from './metal';
 
-export type MusicKind = 'piano' | 'strings' | 'band' | 'glockenspiel' | 'drum_fill';
+export type MusicKind = 'piano' | 'strings' | 'band' | 'drummer' | 'glockenspiel' | 'drum_fill';
 export const MUSIC_KINDS: Record<ParamSet, readonly MusicKind[]> = {
-  default: ['piano', 'strings', 'band'],
+  default: ['piano', 'strings', 'band', 'drummer'],
   holdout: ['glockenspiel', 'drum_fill', 'band'],
 };
 
@@ -59,6 +60,9 @@ export function music(rng: Rng, p: MusicParams): Signal {
         }
         addInto(dry, noiseBurst(rng, 0.003, 0.0002, 0.0006, [{ kind: 'highpass', freqHz: 2000, q: 0.7 }]), samplesOf(t), force * 0.05);
       }
+      break;
+    case 'drummer':
+      drummer(rng, dry, beatS);
       break;
     case 'drum_fill': {
       // A bar of sixteenth notes on snare and toms, then a crash with a kick.
@@ -129,6 +133,43 @@ function snare(rng: Rng, out: Float32Array, atS: number, force: number): void {
 function hihat(rng: Rng, out: Float32Array, atS: number, force: number): void {
   const burst = noiseBurst(rng, 0.08, 0.0005, rng.uniform(0.015, 0.04), [{ kind: 'highpass', freqHz: 6000, q: 0.7 }]);
   addInto(out, burst, samplesOf(atS), 0.25 * force);
+}
+
+/**
+ * A drummer alone: bars of groove (kick, snare, closed hi-hat) alternating with fills of eighth-note
+ * triplets or sixteenths across snare and toms, accented, each fill landing on a crash or a splash with
+ * a kick. Fills start anywhere in the bar, so an event may open on any of them.
+ */
+function drummer(rng: Rng, out: Float32Array, beatS: number): void {
+  const durationS = out.length / MIC_RATE_HZ;
+  const toms = [rng.uniform(70, 110), rng.uniform(110, 160), rng.uniform(160, 260)];
+  let t = rng.uniform(0, 2 * beatS);
+  while (t < durationS - 0.1) {
+    if (rng.next() < 0.4) {
+      // Groove: one bar of kick, snare and hi-hat eighths.
+      for (let beat = 0; beat < 4 && t < durationS; beat++, t += beatS) {
+        if (beat % 2 === 0) kick(rng, out, t);
+        else snare(rng, out, t, Math.exp(0.15 * rng.normal()));
+        hihat(rng, out, t, 0.6);
+        hihat(rng, out, t + beatS / 2, 0.4);
+      }
+      continue;
+    }
+    // Fill: one to two beats of strokes, then the crash.
+    const stepS = beatS / (rng.next() < 0.5 ? 3 : 4);
+    const strokes = Math.round((rng.int(1, 2) * beatS) / stepS);
+    for (let i = 0; i < strokes && t < durationS; i++, t += stepS) {
+      const force = (i % (stepS * 3 === beatS ? 3 : 4) === 0 ? 1 : 0.7) * Math.exp(0.2 * rng.normal());
+      if (rng.next() < 0.5) snare(rng, out, t, force);
+      else addMode(out, samplesOf(t), toms[rng.int(0, toms.length - 1)] * rng.uniform(0.97, 1.03), 0.5 * force, rng.uniform(0.1, 0.25), 0);
+    }
+    if (t >= durationS) break;
+    kick(rng, out, t);
+    const splash = rng.next() < 0.3;
+    const decayS = splash ? rng.uniform(0.3, 0.7) : rng.uniform(0.6, 1.8);
+    addInto(out, cymbalDry(rng, { strikes: 1, strikeRateHz: 1, decayS, brightnessHz: rng.uniform(splash ? 4500 : 2800, splash ? 7000 : 6000) }), samplesOf(t), rng.uniform(0.6, 1));
+    t += beatS;
+  }
 }
 
 /** Four-beat bars: kick on 1 and 3, snare on 2 and 4, hi-hat on eighths, crash on bar starts, bass and chords. */

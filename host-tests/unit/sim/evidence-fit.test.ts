@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { type FitSample, bestPerEvent, fitEvidence, quantile, score, solve } from '../../../simulator/tune/evidence-fit';
+import { Rng } from '../../../simulator/signals/rng';
+
+describe('evidence fit (tune:glass-break)', function () {
+  it('solves a linear system', function () {
+    const x = solve([[4, 1, 0], [1, 3, 1], [0, 1, 2]], [1, 2, 3]);
+    const back = [4 * x[0] + x[1], x[0] + 3 * x[1] + x[2], x[1] + 2 * x[2]];
+    back.forEach((v, i) => assert.ok(Math.abs(v - [1, 2, 3][i]) < 1e-12, `row ${i}`));
+    assert.throws(() => solve([[0, 0], [0, 0]], [1, 1]), /singular/);
+  });
+
+  it('interpolates quantiles like numpy', function () {
+    assert.equal(quantile([3, 1, 2, 4], 0), 1);
+    assert.equal(quantile([3, 1, 2, 4], 1), 4);
+    assert.equal(quantile([3, 1, 2, 4], 0.5), 2.5);
+    assert.ok(Math.abs(quantile([0, 10], 0.02) - 0.2) < 1e-12);
+  });
+
+  it('weighs the informative ramp, pins a ramp that points the wrong way at zero, and separates the classes', function () {
+    // Ramp 0 separates; ramp 1 is noise; ramp 2 is higher for negatives (its weight would be negative).
+    const rng = new Rng(5);
+    const samples: FitSample[] = [];
+    for (let i = 0; i < 400; i++) {
+      const positive = i % 2 === 0;
+      const x0 = positive ? rng.uniform(0.55, 1) : rng.uniform(0, 0.45);
+      const x2 = positive ? rng.uniform(0, 0.6) : rng.uniform(0.4, 1);
+      samples.push({ x: [x0, rng.next(), x2], positive, eventKey: `e${i}` });
+    }
+    const fit = fitEvidence(samples);
+    assert.ok(fit.weights[0] > 3, `informative weight ${fit.weights[0]}`);
+    assert.equal(fit.weights[2], 0, 'the wrong-way ramp is pinned at zero');
+    assert.ok(fit.weights.every((w) => w >= 0));
+    const w = [...fit.weights, fit.bias];
+    const scores = samples.map((s) => score(s.x, w));
+    const worstNegative = Math.max(...scores.filter((_, i) => !samples[i].positive));
+    const best = bestPerEvent(samples, scores);
+    assert.equal(best.length, 200);
+    assert.ok(best.every((v) => v > worstNegative), 'every positive above every negative');
+  });
+
+  it('counts an event once, by its best sample', function () {
+    const samples: FitSample[] = [
+      { x: [0], positive: true, eventKey: 'a' },
+      { x: [1], positive: true, eventKey: 'a' },
+      { x: [0.5], positive: false, eventKey: 'n' },
+    ];
+    assert.deepEqual(bestPerEvent(samples, [0.1, 0.9, 0.5]), [0.9]);
+    assert.throws(() => fitEvidence([{ x: [0], positive: true, eventKey: 'a' }, { x: [0, 1], positive: false, eventKey: 'b' }]), /has 2 values, expected 1/);
+  });
+});
