@@ -15,7 +15,7 @@ import { Rng } from '../../simulator/signals/rng';
 import { TEST_DETECTOR_SPECS, createTestPipelines } from './test-pipelines';
 import { ONE_G_COUNTS } from './node-rig';
 
-/** quiet: ±40 counts; noisy: block RMS ≈ 5800 counts (below the stand-in's 8000); burst: RMS ≈ 9200 (a glass break). */
+/** quiet: ±40 counts; noisy: block RMS ≈ 5800 counts (below the stand-in's 8000); burst: RMS ≈ 11500 (a glass break, also above a calibrated threshold). */
 export type LiveMic = 'quiet' | 'noisy' | 'burst';
 /** grind: x RMS ≈ 4600 counts; blow: one 25000-count spike; lean: y offset of 900 counts (about 3°). */
 export type LiveAccel = 'rest' | 'grind' | 'blow' | 'lean';
@@ -114,7 +114,7 @@ export class LiveNode {
   }
 
   #fillMic(block: SampleBlock): void {
-    const amplitude = this.mic === 'burst' ? 16000 : this.mic === 'noisy' ? 10000 : 40;
+    const amplitude = this.mic === 'burst' ? 20000 : this.mic === 'noisy' ? 10000 : 40;
     for (let i = 0; i < block.frames; i++) block.samples[i] = this.#noise(amplitude);
     if (this.mic === 'burst') this.mic = 'quiet'; // one 16 ms block
   }
