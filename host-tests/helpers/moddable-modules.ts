@@ -5,7 +5,7 @@
  */
 export const MODDABLE_MODULES: readonly string[] = [
   'timer', 'time', 'preference', 'instrumentation', 'debug', 'mc/config', 'mc/ffi', 'wifi', 'net', 'sntp',
-  'socket', 'securesocket', 'mqtt', 'audioin', 'modules', 'flash', 'file',
+  'socket', 'securesocket', 'mqtt', 'audioin', 'modules', 'flash', 'file', 'Resource',
 ];
 
 /** Prefixes of Moddable module families (ECMA-419 and the legacy pins). */

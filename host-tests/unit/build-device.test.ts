@@ -1,0 +1,74 @@
+/**
+ * The build command as an installer runs it: spawned, with and without an SDK. The "SDK" in the last
+ * test is a stand-in mcconfig script in a temporary MODDABLE tree that records its arguments, so the
+ * command line the real mcconfig would get is checked without the SDK.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { findMcconfig, GETTING_STARTED_URL, parseArguments } from '../../simulator/cli/build-device';
+import { REPO_ROOT } from '../../simulator/cli/manifests';
+
+const SCRIPT = path.join(REPO_ROOT, 'simulator/cli/build-device.ts');
+const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
+const SETTINGS = ['site=louvre', 'node=dc-apollon-07', 'building=Denon', 'floor=1', 'room=Apollon', 'element=vitrine-7',
+  'label=Couronne', 'brokerHost=10.20.0.5', 'ssid=musee', 'password=hunter2'];
+
+function build(args: string[], env: Record<string, string | undefined> = {}): { status: number | null; stdout: string; stderr: string } {
+  const childEnv = { ...process.env, MODDABLE: undefined, ...env };
+  const run = spawnSync(TSX, [SCRIPT, ...args], { env: childEnv, encoding: 'utf8', timeout: 30_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('npm run build:device', function () {
+  this.timeout(60_000);
+
+  it('without an SDK, exits non-zero naming MODDABLE and where to get the SDK', function () {
+    const run = build(['--role', 'display-case', ...SETTINGS]);
+    assert.equal(run.status, 3, run.stderr);
+    assert.match(run.stderr, /the MODDABLE environment variable is not set/);
+    assert.ok(run.stderr.includes(GETTING_STARTED_URL));
+    assert.equal(findMcconfig(tmpdir()), undefined, 'a MODDABLE without built tools counts as no SDK');
+  });
+
+  it('rejects a missing or unknown role and an unknown platform with the choices', function () {
+    assert.throws(() => parseArguments([]), /--role is required\nusage: npm run build:device -- --role display-case\|window\|balcony/);
+    assert.throws(() => parseArguments(['--role', 'balcony', 'oops']), /unexpected argument 'oops'/);
+    assert.throws(() => parseArguments(['--role']), /--role needs a value/);
+    assert.deepEqual(parseArguments(['--role', 'display_case', 'a=b=c']),
+      { role: 'display-case', platform: 'esp32', debug: false, settings: { a: 'b=c' } });
+    const unknown = build(['--role', 'door']);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /unknown role 'door': expected one of display-case, window, balcony/);
+    const platform = build(['--role', 'balcony', '--platform', 'esp8266']);
+    assert.equal(platform.status, 2);
+    assert.match(platform.stderr, /unknown platform 'esp8266': expected esp32, esp32\/TARGET \(e\.g\. esp32\/nodemcu\) or lin/);
+  });
+
+  it('lists every missing installer setting before building', function () {
+    const run = build(['--role', 'window', 'site=louvre', 'brokerPort=abc']);
+    assert.equal(run.status, 2);
+    for (const line of ['config.node: missing', 'config.brokerHost: missing', 'config.brokerPort: "abc" is not an integer',
+      'config.ssid: missing']) assert.ok(run.stderr.includes(line), `${line} in\n${run.stderr}`);
+  });
+
+  it('runs mcconfig with the role manifest, platform and settings when MODDABLE names an SDK', function () {
+    const sdk = mkdtempSync(path.join(tmpdir(), 'moddable-'));
+    try {
+      const bin = path.join(sdk, 'build/bin/lin/release');
+      mkdirSync(bin, { recursive: true });
+      const record = path.join(sdk, 'args.txt');
+      writeFileSync(path.join(bin, 'mcconfig'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${record}'\n`);
+      chmodSync(path.join(bin, 'mcconfig'), 0o755);
+      const run = build(['--role', 'display_case', '--platform', 'esp32/nodemcu', '--debug', ...SETTINGS], { MODDABLE: sdk });
+      assert.equal(run.status, 0, run.stderr);
+      assert.ok(run.stdout.includes('password=***') && !run.stdout.includes('hunter2'), 'the password is not echoed');
+      assert.deepEqual(readFileSync(record, 'utf8').trim().split('\n'),
+        ['-d', '-m', '-p', 'esp32/nodemcu', path.join(REPO_ROOT, 'manifests/display-case.json'), ...SETTINGS]);
+    } finally {
+      rmSync(sdk, { recursive: true, force: true });
+    }
+  });
+});

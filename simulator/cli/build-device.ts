@@ -1,0 +1,127 @@
+/**
+ * npm run build:device -- --role ROLE [--platform esp32|esp32/TARGET|lin] [--debug] [key=value ...]
+ *
+ * Builds (and for esp32 flashes) the firmware for one node role with Moddable's mcconfig. Before the
+ * build, the installer's settings (key=value, as mcconfig takes them) are merged over the role's
+ * manifest and checked, so a missing node id or broker fails in a second, not after a build.
+ * Needs the Moddable SDK: the MODDABLE environment variable names its directory.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseDeviceConfig } from '../../firmware/moddable/device-config';
+import { INSTALLER_KEYS, mergedManifest, roleManifestFile, ROLE_MANIFESTS, type RoleName } from './manifests';
+
+export const GETTING_STARTED_URL =
+  'https://github.com/Moddable-OpenSource/moddable/blob/public/documentation/Moddable%20SDK%20-%20Getting%20Started.md';
+
+export interface BuildRequest {
+  role: RoleName;
+  platform: string;
+  debug: boolean;
+  settings: Record<string, string>;
+}
+
+export class UsageError extends Error {}
+
+const USAGE = 'usage: npm run build:device -- --role display-case|window|balcony [--platform esp32|esp32/TARGET|lin] ' +
+  '[--debug] [key=value ...]';
+
+export function parseArguments(argv: readonly string[]): BuildRequest {
+  let role: string | undefined;
+  let platform = 'esp32';
+  let debug = false;
+  const settings: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--role' || arg === '--platform') {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value\n${USAGE}`);
+      if (arg === '--role') role = value;
+      else platform = value;
+    } else if (arg === '--debug') {
+      debug = true;
+    } else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(arg)) {
+      const at = arg.indexOf('=');
+      settings[arg.slice(0, at)] = arg.slice(at + 1);
+    } else {
+      throw new UsageError(`unexpected argument '${arg}'\n${USAGE}`);
+    }
+  }
+  if (role === undefined) throw new UsageError(`--role is required\n${USAGE}`);
+  const roles = Object.keys(ROLE_MANIFESTS);
+  const byNodeRole = Object.entries(ROLE_MANIFESTS).find(([, nodeRole]) => nodeRole === role)?.[0];
+  const roleName = roles.includes(role) ? role : byNodeRole;
+  if (roleName === undefined) throw new UsageError(`unknown role '${role}': expected one of ${roles.join(', ')}`);
+  if (!/^(esp32(\/[a-z0-9_-]+)?|lin)$/.test(platform)) {
+    throw new UsageError(`unknown platform '${platform}': expected esp32, esp32/TARGET (e.g. esp32/nodemcu) or lin`);
+  }
+  return { role: roleName as RoleName, platform, debug, settings };
+}
+
+/** Every problem with the role's configuration once the installer's settings are applied. */
+export function checkSettings(request: BuildRequest): string[] {
+  const merged = mergedManifest(roleManifestFile(request.role), request.platform);
+  const config = { ...merged.config, ...request.settings };
+  const result = parseDeviceConfig(config, request.platform === 'lin' ? 'lin' : 'esp32');
+  const errors = result.ok ? [] : result.errors;
+  if (request.platform !== 'lin' && !('ssid' in request.settings)) {
+    errors.push('config.ssid: missing (give the Wi-Fi network: ssid=NAME password=SECRET)');
+  }
+  return errors;
+}
+
+/** The mcconfig executable of the SDK at `moddable`, or undefined. */
+export function findMcconfig(moddable: string): string | undefined {
+  for (const host of ['lin', 'mac', 'win']) {
+    const candidate = path.join(moddable, 'build', 'bin', host, 'release', host === 'win' ? 'mcconfig.exe' : 'mcconfig');
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+export function mcconfigArguments(request: BuildRequest): string[] {
+  const args = [...(request.debug ? ['-d'] : []), '-m', '-p', request.platform, roleManifestFile(request.role)];
+  for (const [key, value] of Object.entries(request.settings)) args.push(`${key}=${value}`);
+  return args;
+}
+
+export function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
+  let request: BuildRequest;
+  try {
+    request = parseArguments(argv);
+  } catch (error) {
+    process.stderr.write(`build:device: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const problems = checkSettings(request);
+  if (problems.length > 0) {
+    process.stderr.write(`build:device: the ${request.role} configuration for ${request.platform} is incomplete:\n` +
+      problems.map((p) => `  ${p}\n`).join('') +
+      `Give the installer's settings as key=value, e.g. ${INSTALLER_KEYS.map((k) => `${k}=...`).join(' ')} ssid=... password=...\n`);
+    return 2;
+  }
+  const moddable = env.MODDABLE;
+  const mcconfig = moddable === undefined || moddable === '' ? undefined : findMcconfig(moddable);
+  if (moddable === undefined || moddable === '' || mcconfig === undefined) {
+    const why = moddable === undefined || moddable === ''
+      ? 'the MODDABLE environment variable is not set'
+      : `MODDABLE=${moddable} holds no built SDK tools (build/bin/*/release/mcconfig)`;
+    process.stderr.write(`build:device: ${why}.\n` +
+      'Install the Moddable SDK and its ESP-IDF toolchain, build its tools, and set MODDABLE to the SDK ' +
+      `directory, as described in ${GETTING_STARTED_URL}\n`);
+    return 3;
+  }
+  const args = mcconfigArguments(request);
+  process.stdout.write(`build:device: ${mcconfig} ${args.join(' ').replace(/password=\S*/g, 'password=***')}\n`);
+  const run = spawnSync(mcconfig, args, { stdio: 'inherit', env });
+  if (run.error !== undefined) {
+    process.stderr.write(`build:device: cannot run ${mcconfig}: ${run.error.message}\n`);
+    return 3;
+  }
+  return run.status ?? 1;
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  process.exitCode = main(process.argv.slice(2), process.env);
+}
