@@ -223,7 +223,8 @@ export class SiteState {
       return { liveness: 'offline', dead: true, faults, hbAgeMs, summary: `OFFLINE (will) since ${ageText(nowMs - (node.statusAtMs ?? nowMs))}` };
     }
     if (node.status === 'online') {
-      const sinceMs = hbAgeMs ?? nowMs - (node.statusAtMs ?? nowMs);
+      // Silence counts from the last sign of life: the last heartbeat, or the birth if that is newer (a reboot).
+      const sinceMs = nowMs - Math.max(node.hbAtMs ?? -Infinity, node.statusAtMs ?? nowMs);
       if (sinceMs > silentAfterMs) {
         return { liveness: 'silent', dead: true, faults, hbAgeMs,
           summary: `SILENT: no heartbeat for ${ageText(sinceMs)} (expected every ${ageText(intervalMs)})` };
