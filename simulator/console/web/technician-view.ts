@@ -51,6 +51,7 @@ export class TechnicianView {
   readonly #walkStatus = h('span', { id: 'walktest-status' });
   readonly #config = h('pre', { id: 'node-config', class: 'config' });
   readonly #configNote = h('p', { id: 'config-note', class: 'hint' });
+  readonly #fullConfig = h('pre', { class: 'config' });
   readonly #results = h('ul', { id: 'command-results', class: 'results' });
   #walkSinceMs: number | undefined;
   #recs: Recommendation[] = [];
@@ -92,7 +93,8 @@ export class TechnicianView {
           h('h2', {}, 'Command results'),
           this.#results),
         h('div', { class: 'panel' }, h('h2', {}, 'Live telemetry'), this.#plots.element),
-        h('div', { class: 'panel' }, h('h2', {}, 'Configuration in force (retained config)'), this.#configNote, this.#config)),
+        h('div', { class: 'panel' }, h('h2', {}, 'Configuration in force (retained config)'), this.#configNote, this.#config,
+          h('details', {}, h('summary', {}, 'the whole configuration'), this.#fullConfig))),
       h('div', { class: 'panel', id: 'baseline-panel' }, h('h2', {}, 'Baseline and recommended thresholds'),
         this.#recommendations, this.#applyResult));
   }
@@ -260,6 +262,7 @@ export class TechnicianView {
       }
     }
     fill(this.#config, ...lines);
+    this.#fullConfig.textContent = JSON.stringify(node.config, null, 2);
     const at = node.configAtMs === undefined ? '' : ` received ${clock(node.configAtMs)}`;
     this.#configNote.textContent = this.#appliedAtMs !== undefined && node.configAtMs !== undefined && node.configAtMs >= this.#appliedAtMs
       ? `New retained config${at}; highlighted: what the last apply changed.` : `Retained config${at}.`;
