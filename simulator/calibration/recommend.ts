@@ -175,8 +175,14 @@ function describeRule(rule: MarginRule, unit: string): string {
 
 export type SpecLookup = (option: string) => NumberOptionSpec | undefined;
 
+/**
+ * Detector option specs as plain data, `{ glassBreak: { onsetDb: { kind, default, unit, min, max, … } } }`:
+ * a DetectorSpecRegistry, or the same sent to the browser as JSON.
+ */
+export type SpecRegistryJson = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
 /** A lookup into a detector spec registry by telemetry option path (`<detectorKey>.<option>`). */
-export function specLookup(registry: Readonly<Record<string, Readonly<Record<string, unknown>>>>): SpecLookup {
+export function specLookup(registry: SpecRegistryJson): SpecLookup {
   return (option) => {
     const dot = option.indexOf('.');
     if (dot < 0) return undefined;

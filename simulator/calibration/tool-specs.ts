@@ -4,6 +4,6 @@
  * yet; until it is, recommendations are not clamped here and the node's own validation is the range
  * check (the tools say so in their reasoning).
  */
-import type { SpecRegistryJson } from '../console/shared/console-config';
+import type { SpecRegistryJson } from './recommend';
 
 export const TOOL_DETECTOR_SPECS: SpecRegistryJson = {};

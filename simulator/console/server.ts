@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { parseBrokerUrl } from '../broker/broker-url';
 import type { SitePlan } from './shared/site-plan';
-import type { ConsoleConfig, SpecRegistryJson } from './shared/console-config';
+import type { SpecRegistryJson } from '../calibration/recommend';
+import type { ConsoleConfig } from './shared/console-config';
 import { createMqttBridge } from './ws-bridge';
 import type { MqttBridge } from './ws-bridge';
 

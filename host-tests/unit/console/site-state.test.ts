@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AlertMessage, HeartbeatMessage } from '../../../firmware/node/protocol';
-import { NO_CONTACT_GRACE_MS, SiteState, alertLatency } from '../../../simulator/console/shared/site-state';
+import { MAX_TELEMETRY, NO_CONTACT_GRACE_MS, SiteState, alertLatency } from '../../../simulator/console/shared/site-state';
 import type { SitePlan } from '../../../simulator/console/shared/site-plan';
 import { planBounds, scaleBarM } from '../../../simulator/console/shared/site-plan';
 import { CommandChannel, parseNodeTopic } from '../../../simulator/console/shared/command-channel';
@@ -107,6 +107,20 @@ describe('console site state', function () {
 
   it('computes latency without a synced clock as detection and hold only', function () {
     assert.deepEqual(alertLatency(alert('x', { ts: null, uptimeMs: 5200 }), T0), { detectMs: 400, holdMs: 200, deliveryMs: undefined, totalMs: undefined });
+  });
+
+  it('keeps a capped telemetry history per node and hands every message to the listeners (a baseline)', function () {
+    const s = new SiteState({ plan: PLAN, startedMs: T0 });
+    const heard: string[] = [];
+    s.telemetryListeners.add((key, message) => heard.push(`${key}#${message.seq}`));
+    for (let seq = 1; seq <= MAX_TELEMETRY + 5; seq++) {
+      assert.equal(s.handle('vitrine/louvre/case-a/telemetry', JSON.stringify({ v: 1, seq, uptimeMs: seq * 200, pipelines: [] }), T0 + seq), 'telemetry');
+    }
+    const history = s.nodes.get('louvre/case-a')?.telemetry ?? [];
+    assert.equal(history.length, MAX_TELEMETRY);
+    assert.equal(history[0].message.seq, 6, 'the oldest go first');
+    assert.equal(heard.length, MAX_TELEMETRY + 5, 'listeners get every message, not the capped history');
+    assert.equal(heard[0], 'louvre/case-a#1');
   });
 
   it('watches every site without a plan', function () {

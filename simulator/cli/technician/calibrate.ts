@@ -8,9 +8,8 @@
 import { TELEMETRY_MAX_DURATION_S, TELEMETRY_MAX_RATE_HZ } from '../../../firmware/node/telemetry';
 import { BaselineRecorder } from '../../calibration/baseline';
 import { formatDuration, parseDuration } from '../../calibration/duration';
-import type { Recommendation } from '../../calibration/recommend';
+import type { Recommendation, SpecRegistryJson } from '../../calibration/recommend';
 import { DEFAULT_POLICY, configPatch, fmt, recommendAll, specLookup } from '../../calibration/recommend';
-import type { SpecRegistryJson } from '../../console/shared/console-config';
 import type { CliIo } from '../node-client';
 import { NodeClient, UsageError, brokerOf, parseOptions, requireId, resultText } from '../node-client';
 

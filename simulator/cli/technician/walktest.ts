@@ -4,9 +4,9 @@
  * installer does with a glass-break simulator, and leaves walk-test mode at the end or on Ctrl-C.
  */
 import type { AlertMessage } from '../../../firmware/node/protocol';
+import type { SpecRegistryJson } from '../../calibration/recommend';
 import { specLookup } from '../../calibration/recommend';
 import { describeMargin, walkTestMargin } from '../../calibration/walk-margin';
-import type { SpecRegistryJson } from '../../console/shared/console-config';
 import type { CliIo } from '../node-client';
 import { NodeClient, UsageError, brokerOf, parseOptions, requireId, resultText } from '../node-client';
 

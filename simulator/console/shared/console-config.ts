@@ -2,10 +2,8 @@
  * What the console server tells the page (embedded as JSON in the HTML): where the broker is, the
  * site plan, and the detector option specs for recommended thresholds.
  */
+import type { SpecRegistryJson } from '../../calibration/recommend';
 import type { SitePlan } from './site-plan';
-
-/** A detector spec registry as plain JSON: `{ glassBreak: { onsetDb: { kind, default, unit, min, max, … } } }`. */
-export type SpecRegistryJson = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
 export interface ConsoleConfig {
   title: string;

@@ -102,6 +102,8 @@ export class SiteState {
   readonly alerts: AlertEntry[] = [];
   /** Messages that could not be read (shown to the operator, never dropped silently). */
   readonly problems: string[] = [];
+  /** Called with every telemetry message as it arrives (a baseline records them; the history is capped). */
+  readonly telemetryListeners = new Set<(key: string, message: TelemetryMessage) => void>();
   readonly #alertIds = new Set<string>();
   readonly #startedMs: number;
 
@@ -183,6 +185,7 @@ export class SiteState {
         return 'result';
       case 'telemetry':
         node.telemetry.push({ atMs: nowMs, message: json as unknown as TelemetryMessage });
+        for (const listener of this.telemetryListeners) listener(node.key, json as unknown as TelemetryMessage);
         if (node.telemetry.length > MAX_TELEMETRY) node.telemetry.splice(0, node.telemetry.length - MAX_TELEMETRY);
         return 'telemetry';
       default:

@@ -103,23 +103,25 @@ export class TechnicianView {
     return this.#state.nodes.get(this.key);
   }
 
+  /** Site and node id from the key `<site>/<node>` (known even before the node has said anything). */
+  get #ids(): [string, string] {
+    const slash = this.key.indexOf('/');
+    return [this.key.slice(0, slash), this.key.slice(slash + 1)];
+  }
+
   open(): void {
-    const node = this.#node;
-    if (node !== undefined) this.#commands.watchTelemetry(node.site, node.id, true);
+    this.#commands.watchTelemetry(...this.#ids, true);
   }
 
   close(): void {
-    const node = this.#node;
-    if (node !== undefined) this.#commands.watchTelemetry(node.site, node.id, false);
+    this.#commands.watchTelemetry(...this.#ids, false);
     this.#plots.clear();
   }
 
   async #command(name: string, args: Record<string, unknown>): Promise<CommandResultMessage | undefined> {
-    const node = this.#node;
-    if (node === undefined) return undefined;
     this.#status.textContent = `cmd/${name} sent…`;
     try {
-      const result = await this.#commands.send(node.site, node.id, name, args);
+      const result = await this.#commands.send(...this.#ids, name, args);
       this.#status.textContent = `cmd/${name}: ${resultText(result)}`;
       this.#status.className = `command-status ${result.ok ? 'ok' : 'refused'}`;
       return result;
@@ -139,15 +141,17 @@ export class TechnicianView {
       this.#baselineStatus.textContent = 'give 5 to 590 seconds';
       return;
     }
-    const node = this.#node;
-    if (node === undefined) return;
     const started = await this.#telemetry(true, Math.ceil(seconds) + 5);
     if (started?.ok !== true) {
       this.#baselineStatus.textContent = 'telemetry refused: no baseline';
       return;
     }
-    const fromMs = Date.now();
-    const endMs = fromMs + seconds * 1000;
+    const recorder = new BaselineRecorder();
+    const record = (key: string, message: unknown): void => {
+      if (key === this.key) recorder.add(message);
+    };
+    this.#state.telemetryListeners.add(record);
+    const endMs = Date.now() + seconds * 1000;
     await new Promise<void>((resolve) => {
       const tick = (): void => {
         const left = Math.max(0, endMs - Date.now());
@@ -157,9 +161,8 @@ export class TechnicianView {
       };
       tick();
     });
+    this.#state.telemetryListeners.delete(record);
     await this.#telemetry(false);
-    const recorder = new BaselineRecorder();
-    for (const entry of node.telemetry) if (entry.atMs >= fromMs && entry.atMs <= endMs) recorder.add(entry.message);
     this.#recs = recommendAll(recorder.series(), this.#lookup);
     this.#baselineStatus.textContent = `baseline: ${recorder.messages} telemetry messages over ${(recorder.spanMs / 1000).toFixed(1)} s`;
     this.#renderRecommendations();
