@@ -13,6 +13,8 @@ import type { ConsoleServer } from '../../simulator/console/server';
 import { sitePlanOf } from '../../simulator/console/site-file';
 import { loadScenarioFile } from '../../simulator/scenario/load';
 import type { Scenario } from '../../simulator/scenario/types';
+import { startLinkProxy } from '../../simulator/transport/link-proxy';
+import type { LinkProxy } from '../../simulator/transport/link-proxy';
 import { LiveNode } from '../helpers/live-node';
 import { Observer, waitUntil } from '../helpers/mqtt-probe';
 import { TEST_DETECTOR_SPECS } from '../helpers/test-pipelines';
@@ -30,13 +32,20 @@ describe('console (headless Chromium)', function () {
   let browser: Browser;
   let page: Page;
   let observer: Observer;
+  let link: LinkProxy;
 
   before(async function () {
     scenario = loadScenarioFile('louvre-apollo');
     broker = await startEmbeddedBroker({ wsPort: 0 });
-    nodes = new Map(scenario.nodes.map((n, i) => [n.id, new LiveNode({
-      brokerUrl: broker.url, site: SITE, node: n.id, role: n.role, location: n.location, seed: 100 + i,
-    }).start()]));
+    // The node that will lose power talks through a link that can go silent, as a powerless node's does.
+    link = await startLinkProxy({ target: { host: '127.0.0.1', port: broker.port } });
+    nodes = new Map(scenario.nodes.map((n, i) => {
+      const viaLink = n.id === 'apollo-case-c';
+      return [n.id, new LiveNode({
+        brokerUrl: viaLink ? link.url : broker.url, link: viaLink ? link : undefined, site: SITE, node: n.id, role: n.role,
+        location: n.location, seed: 100 + i,
+      }).start()];
+    }));
     server = await startConsoleServer({ brokerWsUrl: broker.wsUrl, plan: sitePlanOf(scenario), detectorSpecs: TEST_DETECTOR_SPECS });
     browser = await launchBrowser();
     page = browser.page;
@@ -47,6 +56,7 @@ describe('console (headless Chromium)', function () {
     await observer?.close();
     await browser?.close();
     for (const node of nodes?.values() ?? []) node.stop();
+    await link?.close();
     await server?.stop();
     await broker?.stop();
   });
@@ -110,7 +120,7 @@ describe('console (headless Chromium)', function () {
     await screenshot(page, 'operator-alerts');
   });
 
-  it('shows a node that lost power as dead within 8 s: red marker, banner with the count, sorted first', async function () {
+  it('shows a node that lost power (its link silent) as dead within 8 s: red marker, banner with the count, sorted first', async function () {
     await openOperatorView();
     const startedMs = performance.now();
     node('apollo-case-c').powerLoss();

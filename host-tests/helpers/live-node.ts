@@ -12,6 +12,7 @@ import { RealClock } from '../../simulator/clock/real-clock';
 import { MemoryStorage } from '../../simulator/storage/memory-storage';
 import { MqttTransport } from '../../simulator/transport/mqtt-transport';
 import { Rng } from '../../simulator/signals/rng';
+import type { LinkProxy } from '../../simulator/transport/link-proxy';
 import { TEST_DETECTOR_SPECS, createTestPipelines } from './test-pipelines';
 import { ONE_G_COUNTS } from './node-rig';
 
@@ -57,7 +58,9 @@ class TimedSource implements SensorSource {
 }
 
 export interface LiveNodeOptions {
+  /** The broker, or a link proxy in front of it (startLinkProxy) for a silent power loss. */
   brokerUrl: string;
+  link?: LinkProxy;
   site: string;
   node: string;
   role: NodeRole;
@@ -75,9 +78,11 @@ export class LiveNode {
   mic: LiveMic = 'quiet';
   accel: LiveAccel = 'rest';
   readonly #rng: Rng;
+  readonly #link: LinkProxy | undefined;
 
   constructor(options: LiveNodeOptions) {
     this.id = options.node;
+    this.#link = options.link;
     this.#rng = new Rng(options.seed ?? 1);
     const log: Log = { log: (level, message) => this.logLines.push(`${level}: ${message}`) };
     const system: SystemInfo = { freeHeapBytes: () => undefined, firmwareVersion: () => '0.1.0-console-test', restart: () => undefined };
@@ -97,8 +102,13 @@ export class LiveNode {
     return this;
   }
 
-  /** Power loss: no DISCONNECT (the broker publishes the will), every timer of the node stops. */
+  /**
+   * Power loss: every timer of the node stops and it says nothing more. Through a link proxy the link goes
+   * silent, as a powerless node's does: the broker notices only when the keepalive runs out (1.5 × 5 s).
+   * Without one the socket closes at once and the broker publishes the will straight away.
+   */
   powerLoss(): void {
+    this.#link?.drop();
     this.transport.stop(false);
     this.clock.powerOff();
   }
