@@ -10,7 +10,6 @@ import { startEmbeddedBroker } from '../../simulator/broker/embedded';
 import type { EmbeddedBroker } from '../../simulator/broker/embedded';
 import { startConsoleServer } from '../../simulator/console/server';
 import type { ConsoleServer } from '../../simulator/console/server';
-import { sitePlanOf } from '../../simulator/console/site-file';
 import { loadScenarioFile } from '../../simulator/scenario/load';
 import type { Scenario } from '../../simulator/scenario/types';
 import { startLinkProxy } from '../../simulator/transport/link-proxy';
@@ -46,7 +45,7 @@ describe('console (headless Chromium)', function () {
         location: n.location, seed: 100 + i,
       }).start()];
     }));
-    server = await startConsoleServer({ brokerWsUrl: broker.wsUrl, plan: sitePlanOf(scenario), detectorSpecs: TEST_DETECTOR_SPECS });
+    server = await startConsoleServer({ brokerWsUrl: broker.wsUrl, scenario, detectorSpecs: TEST_DETECTOR_SPECS });
     browser = await launchBrowser();
     page = browser.page;
     observer = await Observer.connect(broker.url, [`vitrine/${SITE}/+/config`, `vitrine/${SITE}/+/alert`]);

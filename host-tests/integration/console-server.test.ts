@@ -53,6 +53,8 @@ describe('console server', function () {
     await assert.rejects(startConsoleServer({}), /give brokerWsUrl \(ws:\/\/…\) or brokerUrl/);
     await assert.rejects(startConsoleServer({ brokerUrl: 'ws://x:1/mqtt' }), /is a WebSocket URL: pass it as brokerWsUrl/);
     await assert.rejects(startConsoleServer({ brokerWsUrl: 'mqtt://x:1' }), /brokerWsUrl must be ws:\/\/ or wss:\/\//);
+    await assert.rejects(startConsoleServer({ brokerWsUrl: 'ws://x:1/mqtt', plan: PLAN, scenario: { site: { id: 's', name: 'S', plan: { rooms: [] } }, nodes: [] } }),
+      /give plan or scenario, not both/);
   });
 
   const brokers: Array<{ name: string; start: () => Promise<BrokerHandle> }> = [

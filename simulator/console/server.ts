@@ -11,7 +11,9 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { parseBrokerUrl } from '../broker/broker-url';
+import type { Scenario } from '../scenario/types';
 import type { SitePlan } from './shared/site-plan';
+import { sitePlanOf } from './site-file';
 import type { SpecRegistryJson } from '../calibration/recommend';
 import type { ConsoleConfig } from './shared/console-config';
 import { createMqttBridge } from './ws-bridge';
@@ -28,6 +30,8 @@ export interface ConsoleServerOptions {
   brokerUrl?: string;
   /** The floor plan and node positions; without one the console lists whatever nodes it hears. */
   plan?: SitePlan;
+  /** Or the scenario to take the plan from (its site and nodes). */
+  scenario?: Pick<Scenario, 'site' | 'nodes'>;
   /** Site to watch when there is no plan (`+`: every site). */
   siteId?: string;
   title?: string;
@@ -101,12 +105,14 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const styles = readFileSync(here('./web/console.css'), 'utf8') + '\n' +
     readFileSync(here('../../node_modules/uplot/dist/uPlot.min.css'), 'utf8');
 
+  if (options.plan !== undefined && options.scenario !== undefined) throw new Error('startConsoleServer: give plan or scenario, not both');
+  const plan = options.plan ?? (options.scenario === undefined ? undefined : sitePlanOf(options.scenario));
   const config: ConsoleConfig = {
-    title: options.title ?? (options.plan !== undefined ? `Vitrine — ${options.plan.name}` : 'Vitrine console'),
+    title: options.title ?? (plan !== undefined ? `Vitrine — ${plan.name}` : 'Vitrine console'),
     // A relative bridge URL is resolved by the page against its own address.
     brokerWsUrl: options.brokerWsUrl ?? '/mqtt',
-    plan: options.plan,
-    siteId: options.plan?.id ?? options.siteId ?? '+',
+    plan,
+    siteId: plan?.id ?? options.siteId ?? '+',
     specs: options.detectorSpecs ?? {},
   };
   const html = page(config);
