@@ -83,9 +83,10 @@ describe('console (headless Chromium)', function () {
   async function openOperatorView(): Promise<void> {
     await page.goto(server.url);
     await page.waitForSelector('#connection.connected');
-    // Every node of the plan is online before the test starts.
-    await eventually(async () => await page.locator('tr.node-row[data-liveness="online"]').count() === scenario.nodes.length,
-      15_000, 'every node online on the page');
+    // Every node that has power is online before the test starts.
+    const running = [...nodes.values()].filter((n) => n.clock.poweredOn).length;
+    await eventually(async () => await page.locator('tr.node-row[data-liveness="online"]').count() === running,
+      15_000, 'every running node online on the page');
   }
 
   it('places each alert on the plan at its node, with its exact location in the list', async function () {
@@ -123,9 +124,9 @@ describe('console (headless Chromium)', function () {
     await openOperatorView();
     const startedMs = performance.now();
     node('apollo-case-c').powerLoss();
-    await page.waitForSelector(`${marker('apollo-case-c')}.dead`, { timeout: 8000 });
+    await page.waitForSelector(`${marker('apollo-case-c')}.dead`, { state: 'attached', timeout: 8000 });
     const elapsedMs = performance.now() - startedMs;
-    await page.waitForSelector('#dead-banner:not([hidden])', { timeout: 1000 });
+    await page.waitForSelector('#dead-banner:not([hidden])', { state: 'attached', timeout: 1000 });
     assert.match(await page.textContent('#dead-banner') ?? '', /1 node DEAD: apollo-case-c \(offline\)/);
     assert.equal(await page.getAttribute('tr.node-row >> nth=0', 'data-node'), 'apollo-case-c', 'the dead node is listed first');
     assert.equal(await page.textContent(`${marker('apollo-case-c')} .marker-alert`), 'DEAD');
@@ -192,5 +193,16 @@ describe('console (headless Chromium)', function () {
     await page.click(`tr.node-row[data-node="${id}"] a`);
     await page.click('#walktest-stop');
     await page.locator('#walktest-status', { hasText: 'walk test off' }).waitFor();
+  });
+
+  it('says loudly when it has lost the broker, and recovers when the broker is back', async function () {
+    await openOperatorView();
+    await broker.down();
+    await page.waitForSelector('#link-banner:not([hidden])', { state: 'attached', timeout: 10_000 });
+    assert.match(await page.textContent('#link-banner') ?? '', /NO CONNECTION to the broker since .*stale/);
+    await screenshot(page, 'broker-lost');
+    await broker.up();
+    await page.waitForSelector('#link-banner', { state: 'hidden', timeout: 15_000 });
+    await page.waitForSelector('tr.node-row[data-node="apollo-case-a"][data-liveness="online"]', { timeout: 15_000 });
   });
 });

@@ -8,7 +8,7 @@ import { specLookup } from '../../calibration/recommend';
 import { CommandChannel } from '../shared/command-channel';
 import type { ConsoleConfig } from '../shared/console-config';
 import { SiteState } from '../shared/site-state';
-import { fill, h } from './dom';
+import { clock, fill, h } from './dom';
 import { OperatorView } from './operator-view';
 import { TechnicianView } from './technician-view';
 
@@ -19,10 +19,21 @@ const brokerUrl = new URL(config.brokerWsUrl, window.location.href.replace(/^htt
 
 const connection = h('span', { id: 'connection', class: 'connection connecting' }, `connecting to ${brokerUrl}…`);
 const content = h('main');
+// Without the broker the console hears nothing, not even the wills of dead nodes: say so over everything.
+const linkBanner = h('div', { id: 'link-banner', class: 'banner link', role: 'alert', hidden: true });
 document.title = config.title;
 fill(document.getElementById('app') as HTMLElement,
   h('header', {}, h('h1', {}, h('a', { href: '#/' }, config.title)), connection),
+  linkBanner,
   content);
+let lostSinceMs: number | undefined;
+function linkDown(reason: string): void {
+  lostSinceMs ??= Date.now();
+  connection.textContent = reason;
+  connection.className = 'connection disconnected';
+  linkBanner.hidden = false;
+  linkBanner.textContent = `⚠ NO CONNECTION to the broker since ${clock(lostSinceMs)}: alerts and node states shown are stale (${reason})`;
+}
 
 const client = mqtt.connect(brokerUrl, {
   protocolVersion: 4,
@@ -44,16 +55,12 @@ const telemetryWatch = new Set<string>();
 client.on('connect', () => {
   connection.textContent = `connected to ${brokerUrl}`;
   connection.className = 'connection connected';
+  lostSinceMs = undefined;
+  linkBanner.hidden = true;
   client.subscribe([...state.subscriptions(), ...telemetryWatch], { qos: 1 });
 });
-client.on('close', () => {
-  connection.textContent = `disconnected from ${brokerUrl}: reconnecting…`;
-  connection.className = 'connection disconnected';
-});
-client.on('error', (error) => {
-  connection.textContent = `broker ${brokerUrl}: ${error.message}`;
-  connection.className = 'connection disconnected';
-});
+client.on('close', () => linkDown(`disconnected from ${brokerUrl}: reconnecting…`));
+client.on('error', (error) => linkDown(`broker ${brokerUrl}: ${error.message}`));
 client.on('message', (topic, payload) => {
   const text = payload.toString();
   channel.handle(topic, text);
