@@ -10,7 +10,7 @@ import type { CommandResultMessage } from '../../firmware/node/protocol';
 import { ID_PATTERN, nodeTopics } from '../../firmware/node/protocol';
 import type { NodeTopics } from '../../firmware/node/protocol';
 import { parseBrokerUrl } from '../broker/broker-url';
-import { CommandChannel, parseNodeTopic } from '../console/shared/command-channel';
+import { CommandChannel, describeResult, parseNodeTopic } from '../console/shared/command-channel';
 
 export const DEFAULT_BROKER_URL = 'mqtt://127.0.0.1:1883';
 /** How long to wait for a node's retained config and status when looking it up. */
@@ -46,13 +46,9 @@ export function requireId(value: string | undefined, option: string, usage: stri
   return value;
 }
 
+/** The answer on a terminal: every problem of a refusal on its own line. */
 export function resultText(r: CommandResultMessage): string {
-  if (!r.ok) return `REFUSED: ${r.error ?? 'no reason given'}${r.errors !== undefined && r.errors.length > 1 ? `\n  ${r.errors.join('\n  ')}` : ''}`;
-  const parts = ['ok'];
-  if (r.changed !== undefined) parts.push(r.changed.length === 0 ? 'nothing changed' : `changed ${r.changed.join(', ')}`);
-  if (r.untilUptimeMs !== undefined) parts.push(`until node uptime ${Math.round(r.untilUptimeMs / 1000)} s`);
-  if (r.rateHz !== undefined) parts.push(`${r.rateHz} Hz`);
-  return parts.join(', ');
+  return describeResult(r, true);
 }
 
 export class NodeClient {

@@ -3,7 +3,7 @@ import type { AlertMessage, HeartbeatMessage } from '../../../firmware/node/prot
 import { MAX_TELEMETRY, NO_CONTACT_GRACE_MS, SiteState, alertLatency } from '../../../simulator/console/shared/site-state';
 import type { SitePlan } from '../../../simulator/console/shared/site-plan';
 import { planBounds, scaleBarM } from '../../../simulator/console/shared/site-plan';
-import { CommandChannel, parseNodeTopic } from '../../../simulator/console/shared/command-channel';
+import { CommandChannel, describeResult, parseNodeTopic } from '../../../simulator/console/shared/command-channel';
 
 const T0 = 1_760_870_000_000;
 const LOCATION = { building: 'Denon', floor: '1', room: 'Apollo', element: 'case A', label: 'Apollo case A' };
@@ -139,6 +139,15 @@ describe('console plan geometry and commands', function () {
     assert.equal(scaleBarM(12), 2);
     assert.equal(scaleBarM(30), 5);
     assert.equal(scaleBarM(0.4), 0.05);
+  });
+
+  it('describes a command\'s answer: what changed, or every problem of a refusal', function () {
+    const base = { v: 1, id: 'a', command: 'config', uptimeMs: 1, ts: null };
+    assert.equal(describeResult({ ...base, ok: true, changed: ['config.detectors.tilt.thresholdDeg'] }), 'ok, changed config.detectors.tilt.thresholdDeg');
+    assert.equal(describeResult({ ...base, ok: true, untilUptimeMs: 65_400, rateHz: 5 }), 'ok, until node uptime 65 s, 5 Hz');
+    const refused = { ...base, ok: false, error: '2 problem(s)', errors: ['config.a: bad', 'config.b: worse'] };
+    assert.equal(describeResult(refused), 'REFUSED: 2 problem(s) (config.a: bad; config.b: worse)');
+    assert.equal(describeResult(refused, true), 'REFUSED: 2 problem(s)\n  config.a: bad\n  config.b: worse');
   });
 
   it('parses node topics', function () {

@@ -27,6 +27,20 @@ export interface NodeTopic {
   suffix: string;
 }
 
+/** A command's answer: `ok, changed config.…` or `REFUSED: <reason>` with every problem (one per line if `multiline`). */
+export function describeResult(r: CommandResultMessage, multiline = false): string {
+  if (!r.ok) {
+    const errors = r.errors !== undefined && r.errors.length > 1 ? r.errors : [];
+    const more = errors.length === 0 ? '' : multiline ? `\n  ${errors.join('\n  ')}` : ` (${errors.join('; ')})`;
+    return `REFUSED: ${r.error ?? 'no reason given'}${more}`;
+  }
+  const parts = ['ok'];
+  if (r.changed !== undefined) parts.push(r.changed.length === 0 ? 'nothing changed' : `changed ${r.changed.join(', ')}`);
+  if (r.untilUptimeMs !== undefined) parts.push(`until node uptime ${Math.round(r.untilUptimeMs / 1000)} s`);
+  if (r.rateHz !== undefined) parts.push(`${r.rateHz} Hz`);
+  return parts.join(', ');
+}
+
 export function parseNodeTopic(topic: string): NodeTopic | undefined {
   const match = /^vitrine\/([^/]+)\/([^/]+)\/(.+)$/.exec(topic);
   return match === null ? undefined : { site: match[1], node: match[2], suffix: match[3] };

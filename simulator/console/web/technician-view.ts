@@ -9,6 +9,7 @@ import { BaselineRecorder } from '../../calibration/baseline';
 import type { Recommendation, SpecLookup } from '../../calibration/recommend';
 import { configPatch, fmt, recommendAll } from '../../calibration/recommend';
 import { describeMargin, walkTestMargin } from '../../calibration/walk-margin';
+import { describeResult } from '../shared/command-channel';
 import type { NodeView, SiteState } from '../shared/site-state';
 import { TelemetryPlots } from './plots';
 import { clock, fill, h, num } from './dom';
@@ -20,15 +21,6 @@ export interface NodeCommands {
 }
 
 const TELEMETRY_RATE_HZ = 5;
-
-function resultText(r: CommandResultMessage): string {
-  if (!r.ok) return `refused: ${r.error ?? 'no reason given'}${r.errors !== undefined && r.errors.length > 1 ? ` (${r.errors.join('; ')})` : ''}`;
-  const parts = ['ok'];
-  if (r.changed !== undefined) parts.push(r.changed.length === 0 ? 'nothing changed' : `changed ${r.changed.join(', ')}`);
-  if (r.untilUptimeMs !== undefined) parts.push(`until node uptime ${Math.round(r.untilUptimeMs / 1000)} s`);
-  if (r.rateHz !== undefined) parts.push(`${r.rateHz} Hz`);
-  return parts.join(', ');
-}
 
 function detectorsOf(config: Record<string, unknown> | undefined): Record<string, Record<string, number | boolean>> | undefined {
   return config?.detectors as Record<string, Record<string, number | boolean>> | undefined;
@@ -122,7 +114,7 @@ export class TechnicianView {
     this.#status.textContent = `cmd/${name} sent…`;
     try {
       const result = await this.#commands.send(...this.#ids, name, args);
-      this.#status.textContent = `cmd/${name}: ${resultText(result)}`;
+      this.#status.textContent = `cmd/${name}: ${describeResult(result)}`;
       this.#status.className = `command-status ${result.ok ? 'ok' : 'refused'}`;
       return result;
     } catch (error) {
@@ -211,7 +203,7 @@ export class TechnicianView {
       this.#applyResult.textContent = 'no answer from the node';
       return;
     }
-    this.#applyResult.textContent = `cmd/result: ${resultText(result)}`;
+    this.#applyResult.textContent = `cmd/result: ${describeResult(result)}`;
     this.#applyResult.className = result.ok ? 'ok' : 'refused';
     if (result.ok) {
       this.#changedPaths = result.changed ?? [];
@@ -246,7 +238,7 @@ export class TechnicianView {
     this.#renderConfig(node);
     this.#renderWalkTest(node);
     fill(this.#results, ...node.results.slice(0, 12).map(({ atMs, result }) =>
-      h('li', { class: result.ok ? 'ok' : 'refused' }, `${clock(atMs)} cmd/${result.command} ${result.id ?? ''}: ${resultText(result)}`)));
+      h('li', { class: result.ok ? 'ok' : 'refused' }, `${clock(atMs)} cmd/${result.command} ${result.id ?? ''}: ${describeResult(result)}`)));
   }
 
   #renderConfig(node: NodeView): void {
