@@ -22,7 +22,7 @@ export class PlanView {
   readonly #rotated: boolean;
 
   constructor(plan: SitePlan) {
-    const b = planBounds(plan, 2);
+    const b = planBounds(plan, 4); // room for names and tags beside the outermost nodes
     this.#rotated = b.maxY - b.minY > 1.5 * (b.maxX - b.minX);
     const corners = [this.#map({ x: b.minX, y: b.minY }), this.#map({ x: b.maxX, y: b.maxY })];
     const minX = Math.min(corners[0].x, corners[1].x);
@@ -44,9 +44,11 @@ export class PlanView {
       const fits = full.length * unit * 0.7 < roomWidth;
       const text = fits ? full : room.id;
       const size = fits ? unit * 1.3 : Math.min(unit * 1.1, (roomWidth / text.length) * 1.6);
+      // A full name runs along the room's top edge, clear of the nodes in the middle.
+      const nameY = fits ? Math.min(...outline.map((p) => p.y)) + unit * 1.6 : centre.y;
       this.element.append(
         svg('polygon', { class: 'room', points, 'data-room': room.id }, svg('title', {}, full)),
-        svg('text', { class: 'room-name', x: centre.x, y: centre.y, 'font-size': size, 'text-anchor': 'middle' }, text),
+        svg('text', { class: 'room-name', x: centre.x, y: nameY, 'font-size': size, 'text-anchor': 'middle' }, text),
       );
     }
     const barM = scaleBarM(width);
@@ -55,27 +57,27 @@ export class PlanView {
     this.element.append(svg('g', { class: 'scale-bar' },
       svg('line', { x1: x0, y1: y0, x2: x0 + barM, y2: y0, 'stroke-width': unit * 0.25 }),
       svg('text', { x: x0 + barM / 2, y: y0 - unit * 0.6, 'font-size': unit * 1.1, 'text-anchor': 'middle' }, `${barM} m`)));
-    const placed: PlanPointM[] = [];
-    for (const node of plan.nodes) {
-      const p = this.#map(node.position);
-      // A node close to one already drawn gets its name on the left and its alert tag below.
-      const crowded = placed.some((q) => Math.hypot(q.x - p.x, q.y - p.y) < unit * 4);
-      placed.push(p);
-      const tag = svg('text', {
-        class: 'marker-alert', x: p.x, y: crowded ? p.y + unit * 3 : p.y - unit * 2.2, 'font-size': unit * 1.2, 'text-anchor': 'middle',
-      });
+    // Nodes close together (a window and its balcony) take turns to put their name and alert tag above
+    // or below themselves; a node on its own has its name on the right and its tag above.
+    const points = plan.nodes.map((node) => this.#map(node.position));
+    let crowdedRank = 0;
+    plan.nodes.forEach((node, i) => {
+      const p = points[i];
+      const crowded = points.some((q, j) => j !== i && Math.hypot(q.x - p.x, q.y - p.y) < unit * 4);
+      const below = crowded && crowdedRank++ % 2 === 1;
+      const label = !crowded ? { x: p.x + unit * 1.2, y: p.y + unit * 0.4, anchor: 'start' }
+        : { x: p.x, y: below ? p.y + unit * 2.3 : p.y - unit * 1.5, anchor: 'middle' };
+      const tagY = !crowded ? p.y - unit * 2.2 : below ? p.y + unit * 3.7 : p.y - unit * 2.9;
+      const tag = svg('text', { class: 'marker-alert', x: p.x, y: tagY, 'font-size': unit * 1.2, 'text-anchor': 'middle' });
       const group = svg('g', { class: 'node-marker', 'data-node': node.id, tabindex: 0 },
         svg('title', {}, `${node.id}: ${node.location.label}`),
         svg('circle', { class: 'pulse', cx: p.x, cy: p.y, r: unit * 1.2 }),
         svg('circle', { class: 'dot', cx: p.x, cy: p.y, r: unit * 0.8 }),
-        svg('text', {
-          class: 'marker-label', x: crowded ? p.x - unit * 1.2 : p.x + unit * 1.2, y: p.y + unit * 0.4, 'font-size': unit * 1.05,
-          'text-anchor': crowded ? 'end' : 'start',
-        }, node.id),
+        svg('text', { class: 'marker-label', x: label.x, y: label.y, 'font-size': unit * 1.05, 'text-anchor': label.anchor }, node.id),
         tag);
       this.#markers.set(node.id, { group, tag });
       this.element.append(group);
-    }
+    });
   }
 
   #map(p: PlanPointM): PlanPointM {
