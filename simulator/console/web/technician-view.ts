@@ -233,12 +233,22 @@ export class TechnicianView {
     fill(this.#header,
       h('h2', {}, `Node ${node.id}`, h('span', { class: `liveness ${health.dead ? 'dead' : health.liveness}` }, ` ${health.summary}`)),
       h('p', { class: 'where' }, locationText(node), node.config?.role !== undefined ? ` — role ${String(node.config.role)}` : ''),
-      h('p', { class: 'flags' }, `walk test: ${node.hb?.walkTest === true ? 'ON' : 'off'} · telemetry: ${node.hb?.telemetry === true ? 'ON' : 'off'}`));
+      h('p', { class: 'flags' }, `walk test: ${node.hb?.walkTest === true ? 'ON' : 'off'} · telemetry: ${this.#streamText(node, nowMs)}`));
     this.#plots.update(node);
     this.#renderConfig(node);
     this.#renderWalkTest(node);
     fill(this.#results, ...node.results.slice(0, 12).map(({ atMs, result }) =>
       h('li', { class: result.ok ? 'ok' : 'refused' }, `${clock(atMs)} cmd/${result.command} ${result.id ?? ''}: ${describeResult(result)}`)));
+  }
+
+  /** The stream as its last message tells (rate, time left, skipped), else as the last heartbeat says. */
+  #streamText(node: NodeView, nowMs: number): string {
+    const last = node.telemetry.at(-1);
+    if (last !== undefined && nowMs - last.atMs < 2000) {
+      const m = last.message;
+      return `streaming ${m.rateHz} Hz, ${Math.max(0, Math.round((m.untilUptimeMs - m.uptimeMs) / 1000))} s left, ${m.skipped} skipped`;
+    }
+    return node.hb?.telemetry === true ? 'ON' : 'off';
   }
 
   #renderConfig(node: NodeView): void {
