@@ -181,13 +181,28 @@ export type SpecLookup = (option: string) => NumberOptionSpec | undefined;
  */
 export type SpecRegistryJson = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
-/** A lookup into a detector spec registry by telemetry option path (`<detectorKey>.<option>`). */
-export function specLookup(registry: SpecRegistryJson): SpecLookup {
+/**
+ * Per-role defaults that differ from the specs' (a RoleDetectorDefaults as plain data):
+ * `{ balcony: { impact: { blowThresholdG: 0.5 } } }`.
+ */
+export type RoleDefaultsJson = Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>>>;
+
+/**
+ * A lookup into a detector spec registry by telemetry option path (`<detectorKey>.<option>`). With the
+ * node's role, an option's `default` is the role's (a balcony's blow threshold is not a display case's),
+ * so "never below the default" means the default this node was tuned with.
+ */
+export function specLookup(registry: SpecRegistryJson, roleDefaults?: RoleDefaultsJson, role?: string): SpecLookup {
+  const forRole = role === undefined ? undefined : roleDefaults?.[role];
   return (option) => {
     const dot = option.indexOf('.');
     if (dot < 0) return undefined;
-    const spec = registry[option.slice(0, dot)]?.[option.slice(dot + 1)] as NumberOptionSpec | undefined;
-    return spec !== undefined && spec.kind === 'number' ? spec : undefined;
+    const key = option.slice(0, dot);
+    const name = option.slice(dot + 1);
+    const spec = registry[key]?.[name] as NumberOptionSpec | undefined;
+    if (spec === undefined || spec.kind !== 'number') return undefined;
+    const roleDefault = forRole?.[key]?.[name];
+    return typeof roleDefault === 'number' ? { ...spec, default: roleDefault } : spec;
   };
 }
 

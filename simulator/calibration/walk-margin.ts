@@ -20,6 +20,7 @@ export const MARGIN_FEATURES: Readonly<Record<string, string>> = {
   'impact.blowCount': 'blowCount',
   'tilt.thresholdDeg': 'angleDeg',
   'grinder.integrationMs': 'evidenceMs',
+  'grinder.minHarmonics': 'harmonicCount',
   'glassBreak.minTransients': 'transientCount',
 };
 

@@ -14,7 +14,7 @@ import { parseBrokerUrl } from '../broker/broker-url';
 import type { Scenario } from '../scenario/types';
 import type { SitePlan } from './shared/site-plan';
 import { sitePlanOf } from './site-file';
-import type { SpecRegistryJson } from '../calibration/recommend';
+import type { RoleDefaultsJson, SpecRegistryJson } from '../calibration/recommend';
 import type { ConsoleConfig } from './shared/console-config';
 import { createMqttBridge } from './ws-bridge';
 import type { MqttBridge } from './ws-bridge';
@@ -37,6 +37,8 @@ export interface ConsoleServerOptions {
   title?: string;
   /** Detector option specs (min, max, default, unit) for recommended thresholds in the browser. */
   detectorSpecs?: SpecRegistryJson;
+  /** Per-role detector defaults, so that recommendations never go below the default the node's role was tuned with. */
+  detectorDefaults?: RoleDefaultsJson;
 }
 
 export interface ConsoleServer {
@@ -114,6 +116,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     plan,
     siteId: plan?.id ?? options.siteId ?? '+',
     specs: options.detectorSpecs ?? {},
+    roleDefaults: options.detectorDefaults ?? {},
   };
   const html = page(config);
   const routes: Record<string, { type: string; body: string }> = {

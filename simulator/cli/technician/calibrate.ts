@@ -8,7 +8,7 @@
 import { TELEMETRY_MAX_DURATION_S, TELEMETRY_MAX_RATE_HZ } from '../../../firmware/node/telemetry';
 import { BaselineRecorder } from '../../calibration/baseline';
 import { formatDuration, parseDuration } from '../../calibration/duration';
-import type { Recommendation, SpecRegistryJson } from '../../calibration/recommend';
+import type { Recommendation, RoleDefaultsJson, SpecRegistryJson } from '../../calibration/recommend';
 import { DEFAULT_POLICY, configPatch, fmt, recommendAll, specLookup } from '../../calibration/recommend';
 import type { CliIo } from '../node-client';
 import { NodeClient, UsageError, brokerOf, parseOptions, requireId, resultText } from '../node-client';
@@ -42,7 +42,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export async function calibrate(argv: string[], io: CliIo, specs: SpecRegistryJson): Promise<number> {
+export async function calibrate(argv: string[], io: CliIo, specs: SpecRegistryJson, roleDefaults: RoleDefaultsJson = {}): Promise<number> {
   const o = parseOptions(argv, OPTIONS, CALIBRATE_USAGE);
   if (o.help === true) {
     io.out(`${CALIBRATE_USAGE}\n`);
@@ -94,7 +94,8 @@ export async function calibrate(argv: string[], io: CliIo, specs: SpecRegistryJs
       const f = p.noiseFloorDb;
       io.out(`  ${p.kind}: ${p.messages} snapshots, noise floor ${f === undefined ? 'not reported' : `${fmt(f.min)} … ${fmt(f.max)} dB, median ${fmt(f.median)} dB`}\n`);
     }
-    const recs = recommendAll(recorder.series(), specLookup(specs), { ...DEFAULT_POLICY, quantile });
+    const role = typeof client.config.role === 'string' ? client.config.role : undefined;
+    const recs = recommendAll(recorder.series(), specLookup(specs, roleDefaults, role), { ...DEFAULT_POLICY, quantile });
     if (recs.length === 0) {
       io.out('the node reported no thresholds in its telemetry: nothing to recommend\n');
       return 1;

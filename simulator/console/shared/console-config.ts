@@ -2,7 +2,7 @@
  * What the console server tells the page (embedded as JSON in the HTML): where the broker is, the
  * site plan, and the detector option specs for recommended thresholds.
  */
-import type { SpecRegistryJson } from '../../calibration/recommend';
+import type { RoleDefaultsJson, SpecRegistryJson } from '../../calibration/recommend';
 import type { SitePlan } from './site-plan';
 
 export interface ConsoleConfig {
@@ -13,4 +13,6 @@ export interface ConsoleConfig {
   /** The `<site>` topic level watched, `+` for every site. */
   siteId: string;
   specs: SpecRegistryJson;
+  /** Per-role defaults that differ from the specs'. */
+  roleDefaults: RoleDefaultsJson;
 }

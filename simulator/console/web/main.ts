@@ -4,7 +4,6 @@
  * view (#/node/<site>/<node>). Data arrive only by subscription; the one-second timer only ages what
  * is shown (heartbeat ages, dead nodes, alert marks).
  */
-import { specLookup } from '../../calibration/recommend';
 import { CommandChannel } from '../shared/command-channel';
 import type { ConsoleConfig } from '../shared/console-config';
 import { SiteState } from '../shared/site-state';
@@ -14,7 +13,6 @@ import { TechnicianView } from './technician-view';
 
 const config = JSON.parse(document.getElementById('console-config')?.textContent ?? '{}') as ConsoleConfig;
 const state = new SiteState({ plan: config.plan, siteId: config.siteId, startedMs: Date.now() });
-const lookup = specLookup(config.specs);
 const brokerUrl = new URL(config.brokerWsUrl, window.location.href.replace(/^http/, 'ws')).toString();
 
 const connection = h('span', { id: 'connection', class: 'connection connecting' }, `connecting to ${brokerUrl}…`);
@@ -91,7 +89,7 @@ function route(): void {
       window.location.hash = `#/node/${encodeURIComponent(key)}`;
     });
   } else {
-    const technician = new TechnicianView(state, decodeURIComponent(match[1]), commands, lookup);
+    const technician = new TechnicianView(state, decodeURIComponent(match[1]), commands, config);
     technician.open();
     view = technician;
   }

@@ -7,7 +7,8 @@
 import type { CommandResultMessage } from '../../../firmware/node/protocol';
 import { BaselineRecorder } from '../../calibration/baseline';
 import type { Recommendation, SpecLookup } from '../../calibration/recommend';
-import { configPatch, fmt, recommendAll } from '../../calibration/recommend';
+import { configPatch, fmt, recommendAll, specLookup } from '../../calibration/recommend';
+import type { ConsoleConfig } from '../shared/console-config';
 import { describeMargin, walkTestMargin } from '../../calibration/walk-margin';
 import { describeResult } from '../shared/command-channel';
 import type { NodeView, SiteState } from '../shared/site-state';
@@ -31,7 +32,7 @@ export class TechnicianView {
   readonly key: string;
   readonly #state: SiteState;
   readonly #commands: NodeCommands;
-  readonly #lookup: SpecLookup;
+  readonly #detectors: Pick<ConsoleConfig, 'specs' | 'roleDefaults'>;
   readonly #plots = new TelemetryPlots();
   readonly #header = h('div', { class: 'node-header' });
   readonly #status = h('p', { id: 'command-status', class: 'command-status', 'aria-live': 'polite' });
@@ -50,11 +51,11 @@ export class TechnicianView {
   #changedPaths: string[] = [];
   #appliedAtMs: number | undefined;
 
-  constructor(state: SiteState, key: string, commands: NodeCommands, lookup: SpecLookup) {
+  constructor(state: SiteState, key: string, commands: NodeCommands, detectors: Pick<ConsoleConfig, 'specs' | 'roleDefaults'>) {
     this.#state = state;
     this.key = key;
     this.#commands = commands;
-    this.#lookup = lookup;
+    this.#detectors = detectors;
     const seconds = h('input', { id: 'baseline-seconds', type: 'number', min: 5, max: 600, value: 30, size: 4 });
     const minutes = h('input', { id: 'walktest-minutes', type: 'number', min: 1, max: 60, value: 15, size: 3 });
     this.element = h('section', { id: 'technician', class: 'view', 'data-key': key },
@@ -96,6 +97,12 @@ export class TechnicianView {
   }
 
   /** Site and node id from the key `<site>/<node>` (known even before the node has said anything). */
+  /** Specs with the defaults of this node's role (known from its retained config). */
+  get #lookup(): SpecLookup {
+    const role = this.#node?.config?.role;
+    return specLookup(this.#detectors.specs, this.#detectors.roleDefaults, typeof role === 'string' ? role : undefined);
+  }
+
   get #ids(): [string, string] {
     const slash = this.key.indexOf('/');
     return [this.key.slice(0, slash), this.key.slice(slash + 1)];
