@@ -7,7 +7,9 @@
 import type { NodeRole } from '../../firmware/detect/types';
 import type { Log, SampleBlock, SensorKind, SensorSource, SensorSourceEvents, SystemInfo, TimerHandle } from '../../firmware/ports';
 import type { NodeLocation } from '../../simulator/scenario/types';
+import type { DetectorSpecRegistry } from '../../firmware/node/config';
 import { SensorNode } from '../../firmware/node/sensor-node';
+import type { SensorNodeOptions } from '../../firmware/node/sensor-node';
 import { RealClock } from '../../simulator/clock/real-clock';
 import { MemoryStorage } from '../../simulator/storage/memory-storage';
 import { MqttTransport } from '../../simulator/transport/mqtt-transport';
@@ -66,6 +68,9 @@ export interface LiveNodeOptions {
   role: NodeRole;
   location: NodeLocation;
   seed?: number;
+  /** The firmware's detectors: the stand-ins by default. */
+  detectorSpecs?: DetectorSpecRegistry;
+  createPipelines?: SensorNodeOptions['createPipelines'];
 }
 
 export class LiveNode {
@@ -91,8 +96,8 @@ export class LiveNode {
     const accelerometer = new TimedSource(this.clock, 'accelerometer', 1600, 3, 32, 1 / ONE_G_COUNTS, (b) => this.#fillAccel(b));
     this.node = new SensorNode({ clock: this.clock, storage: this.storage, transport: this.transport, log, system, microphone, accelerometer }, {
       provisioning: { site: options.site, node: options.node, role: options.role, location: options.location },
-      detectorSpecs: TEST_DETECTOR_SPECS,
-      createPipelines: createTestPipelines,
+      detectorSpecs: options.detectorSpecs ?? TEST_DETECTOR_SPECS,
+      createPipelines: options.createPipelines ?? createTestPipelines,
       random: () => this.#rng.next(),
     });
   }

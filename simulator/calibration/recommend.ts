@@ -6,6 +6,8 @@
  *
  * Rules (docs/calibration.md explains them to technicians):
  * - too few samples: no recommendation;
+ * - a value that never changed over the baseline was not measured (a criterion the detector evaluates
+ *   only once its gate opens reports its initial value meanwhile): nothing to calibrate from;
  * - `max…` options are upper limits on an event's shape (detection needs the value below them): the
  *   ambient says nothing about them, so they are left alone;
  * - the recommendation never goes below the lower of the threshold in force and the option's default:
@@ -60,7 +62,7 @@ export interface ThresholdSeries {
   nulls: number;
 }
 
-export type CalibrationAction = 'raise' | 'lower' | 'keep' | 'too-few-samples' | 'upper-limit';
+export type CalibrationAction = 'raise' | 'lower' | 'keep' | 'too-few-samples' | 'not-measured' | 'upper-limit';
 
 export interface Recommendation {
   option: string;
@@ -137,6 +139,10 @@ export function recommendThreshold(series: ThresholdSeries, spec: NumberOptionSp
   const sorted = [...series.values].sort((a, b) => a - b);
   const ambientQuantile = quantile(sorted, policy.quantile);
   const ambientMax = sorted[sorted.length - 1];
+  if (sorted[0] === ambientMax) {
+    reasons.push(`it stayed at ${fmt(ambientMax)}${u} for the whole baseline: this ambient never made the detector measure it; nothing to calibrate from`);
+    return { ...base, action: 'not-measured', ambientQuantile, ambientMax };
+  }
   const margin = marginFor(unit, ambientQuantile, policy.margins);
   reasons.push(`ambient: median ${fmt(quantile(sorted, 0.5))}${u}, ${fmt(policy.quantile * 100)}th percentile ${fmt(ambientQuantile)}${u}, maximum ${fmt(ambientMax)}${u}`);
   let target = ambientQuantile + margin;

@@ -107,6 +107,13 @@ describe('calibration arithmetic', function () {
     assert.equal(enough.action, 'raise');
   });
 
+  it('calibrates nothing from a value that never changed: the detector did not measure it in this ambient', function () {
+    const idle = recommendThreshold(series('grinder.minTextureDb', 'dB', 2, new Array<number>(40).fill(0)), undefined);
+    assert.equal(idle.action, 'not-measured');
+    assert.equal(idle.recommended, undefined);
+    assert.match(idle.reasons.join('\n'), /stayed at 0 dB for the whole baseline/);
+  });
+
   it('leaves upper limits (max… options) alone: a quiet room says nothing about the shape of a break', function () {
     assert.ok(isUpperLimit('glassBreak.maxTonality'));
     assert.ok(!isUpperLimit('glassBreak.maximalDb'));

@@ -9,8 +9,8 @@ import type { PipelineSnapshot } from '../../../firmware/node/pipeline';
 import type { NodeView } from '../shared/site-state';
 import { fill, h, num } from './dom';
 
-const WIDTH = 420;
-const HEIGHT = 170;
+const WIDTH = 380;
+const HEIGHT = 150;
 const THRESHOLD_STROKE = '#d62828';
 
 function bandCentresHz(edges: readonly number[]): number[] {
@@ -79,9 +79,9 @@ export class TelemetryPlots {
       chart.plot.setData(data);
       return;
     }
-    const box = this.#box(key, `${p.kind}: compact spectrum (${p.bandsDb.length} bands, dB) and noise floor`);
+    const box = this.#box(key, `${p.kind}: compact spectrum, ${p.bandsDb.length} bands (blue), noise floor (dashed grey), dB`);
     const plot = new uPlot({
-      width: WIDTH, height: HEIGHT,
+      width: WIDTH, height: HEIGHT, legend: { show: false },
       scales: { x: { time: false, distr: 3 } },
       axes: [{ label: 'Hz' }, { label: 'dB' }],
       series: [
@@ -101,9 +101,9 @@ export class TelemetryPlots {
       chart.plot.setData(data);
       return;
     }
-    const box = this.#box(key, `${option} (${unit}): live value and threshold`);
+    const box = this.#box(key, `${option}: live value (blue), threshold (dashed red), ${unit}`);
     const plot = new uPlot({
-      width: WIDTH, height: HEIGHT,
+      width: WIDTH, height: HEIGHT, legend: { show: false },
       scales: { x: { time: false } },
       axes: [{ label: 's' }, { label: unit }],
       series: [

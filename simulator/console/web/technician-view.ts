@@ -62,7 +62,7 @@ export class TechnicianView {
       h('p', {}, h('a', { href: '#/' }, '← operator view')),
       this.#header,
       h('div', { class: 'technician-grid' },
-        h('div', { class: 'panel tools' },
+        h('div', { class: 'side' }, h('div', { class: 'panel tools' },
           h('h2', {}, 'Calibration'),
           h('div', { class: 'tool' },
             h('button', { id: 'telemetry-start', onclick: () => void this.#telemetry(true, 120) }, 'Start telemetry'),
@@ -85,9 +85,9 @@ export class TechnicianView {
           this.#status,
           h('h2', {}, 'Command results'),
           this.#results),
-        h('div', { class: 'panel' }, h('h2', {}, 'Live telemetry'), this.#plots.element),
         h('div', { class: 'panel' }, h('h2', {}, 'Configuration in force (retained config)'), this.#configNote, this.#config,
           h('details', {}, h('summary', {}, 'the whole configuration'), this.#fullConfig))),
+        h('div', { class: 'panel' }, h('h2', {}, 'Live telemetry'), this.#plots.element)),
       h('div', { class: 'panel', id: 'baseline-panel' }, h('h2', {}, 'Baseline and recommended thresholds'),
         this.#recommendations, this.#applyResult));
   }
