@@ -1,0 +1,120 @@
+/**
+ * The acoustic pipeline: 16 kHz microphone blocks into the glass-break detector, flex evidence from the
+ * vibration pipeline, and the calibration snapshot (noise floor, a 32-band spectrum of the last 32 ms,
+ * live levels and every threshold next to the figure it is compared with).
+ */
+import type { SampleBlock } from '../ports';
+import { RealFft } from '../dsp/fft';
+import { fillHann, windowPower } from '../dsp/window';
+import type { Detection } from '../detect/types';
+import { GLASS_BREAK_RATE_HZ, GlassBreakDetector, type GlassBreakOptions } from '../detect/glass-break';
+import type { Pipeline, PipelineSnapshot, ThresholdReading } from './pipeline';
+
+/** Compact spectrum of the snapshot: 32 bands, log-spaced from 100 Hz to 8 kHz. */
+export const SNAPSHOT_BANDS = 32;
+const SNAPSHOT_LOW_HZ = 100;
+const SNAPSHOT_HIGH_HZ = 8000;
+/** The snapshot's spectrum is taken over the last 512 samples (32 ms). */
+const SNAPSHOT_FFT = 512;
+
+/** `bands` + 1 band edges spaced evenly in log frequency from `lowHz` to `highHz`. */
+// stand-in for firmware/dsp/bands.ts
+export function logBandEdgesHz(bands: number, lowHz: number, highHz: number): number[] {
+  const edges: number[] = [];
+  for (let i = 0; i <= bands; i++) edges.push(lowHz * (highHz / lowHz) ** (i / bands));
+  return edges;
+}
+
+export class AcousticPipeline implements Pipeline {
+  readonly kind = 'acoustic' as const;
+  readonly detector: GlassBreakDetector;
+  readonly #fft = new RealFft(SNAPSHOT_FFT);
+  readonly #window = new Float64Array(SNAPSHOT_FFT);
+  readonly #samples = new Float64Array(SNAPSHOT_FFT);
+  readonly #re = new Float64Array(SNAPSHOT_FFT / 2 + 1);
+  readonly #im = new Float64Array(SNAPSHOT_FFT / 2 + 1);
+  readonly #power = new Float64Array(SNAPSHOT_FFT / 2 + 1);
+  readonly #windowPower: number;
+  readonly #edgesHz = logBandEdgesHz(SNAPSHOT_BANDS, SNAPSHOT_LOW_HZ, SNAPSHOT_HIGH_HZ);
+
+  constructor(options?: Partial<GlassBreakOptions>) {
+    this.detector = new GlassBreakDetector(options);
+    fillHann(this.#window);
+    this.#windowPower = windowPower(this.#window);
+  }
+
+  push(block: SampleBlock): readonly Detection[] {
+    if (block.rateHz !== GLASS_BREAK_RATE_HZ) {
+      throw new Error(`AcousticPipeline: microphone block at ${block.rateHz} Hz; the acoustic pipeline takes ${GLASS_BREAK_RATE_HZ} Hz (resample first)`);
+    }
+    return this.detector.push(block);
+  }
+
+  reset(): void {
+    this.detector.reset();
+  }
+
+  noteFlex(atMs: number, peakG: number): void {
+    this.detector.noteFlex(atMs, peakG);
+  }
+
+  snapshot(): PipelineSnapshot {
+    const d = this.detector;
+    const o = d.options;
+    const last = d.lastCandidate.features;
+    const threshold = (name: keyof GlassBreakOptions, current: number, unit: string): ThresholdReading =>
+      ({ option: `glassBreak.${name}`, threshold: o[name] as number, current, unit });
+    return {
+      kind: 'acoustic',
+      noiseFloorDb: d.noiseFloorDbfs,
+      bandsDb: this.#bandsDb(),
+      bandEdgesHz: this.#edgesHz.slice(),
+      levels: {
+        levelDbfs: d.levelDbfs,
+        hfOverFloorDb: d.hfOverFloorDb,
+        candidateOpen: d.candidateOpen ? 1 : 0,
+        candidates: d.candidates,
+        lastCandidateOnsetMs: d.candidates > 0 ? d.lastCandidate.onsetMs : -1,
+        lastCandidateDetected: d.lastCandidate.detected ? 1 : 0,
+      },
+      // Live for the onset; the last candidate's figures for the decision thresholds.
+      thresholds: [
+        threshold('onsetDb', d.hfOverFloorDb, 'dB'),
+        threshold('onsetRiseDb', d.hfJumpDb, 'dB'),
+        threshold('minHfRatioDb', last.hfRatioDb, 'dB'),
+        threshold('maxHfRatioDb', last.hfRatioDb, 'dB'),
+        threshold('minHfMidDb', last.hfMidDb, 'dB'),
+        threshold('maxTonality', last.tonality, 'ratio'),
+        threshold('maxPeakiness', last.peakiness, 'ratio'),
+        threshold('minDurationMs', last.durationMs, 'ms'),
+        threshold('minTransients', last.transientCount, 'count'),
+        threshold('minScore', Math.min(1, last.acousticScore + o.flexBonus * last.flex), 'ratio'),
+      ],
+    };
+  }
+
+  /** Band levels (dBFS, power per band) of the last 512 samples, Hann-windowed. */
+  #bandsDb(): number[] {
+    this.detector.recentSamples(this.#samples);
+    const s = this.#samples;
+    for (let i = 0; i < SNAPSHOT_FFT; i++) s[i] *= this.#window[i];
+    this.#fft.power(s, this.#power, this.#re, this.#im);
+    const binHz = GLASS_BREAK_RATE_HZ / SNAPSHOT_FFT;
+    // Parseval: the bins 0..N/2 of a windowed signal sum to N·Σ(x·w)²/2, so this scale turns a band's power
+    // into the mean square of the signal in that band (full-scale units).
+    const scale = 2 / (SNAPSHOT_FFT * this.#windowPower);
+    const bands: number[] = [];
+    for (let b = 0; b < SNAPSHOT_BANDS; b++) {
+      const lo = this.#edgesHz[b];
+      const hi = this.#edgesHz[b + 1];
+      let first = Math.ceil(lo / binHz);
+      let last = Math.ceil(hi / binHz) - 1;
+      // A band narrower than a bin takes the bin nearest its centre.
+      if (last < first) first = last = Math.round(Math.sqrt(lo * hi) / binHz);
+      let sum = 0;
+      for (let k = first; k <= last; k++) sum += this.#power[k];
+      bands.push(10 * Math.log10(sum * scale + 1e-20));
+    }
+    return bands;
+  }
+}

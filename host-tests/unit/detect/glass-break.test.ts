@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { checkOptions, defaultsOf } from '../../../firmware/detect/options';
+import { NODE_ROLES } from '../../../firmware/detect/types';
+import {
+  GLASS_BREAK_FEATURES, GLASS_BREAK_OPTION_SPECS, GLASS_BREAK_ROLE_OVERRIDES, GlassBreakDetector, type GlassBreakOptions,
+} from '../../../firmware/detect/glass-break';
+import { feedBlocks } from '../../../simulator/signals/signal';
+import type { LabelledCase } from '../../../simulator/signals/corpus';
+import { GLASS_TYPES } from '../../../simulator/signals/acoustic/glass-break';
+import { CONFUSER_CLASSES } from '../../../simulator/signals/corpus-acoustic';
+import { evaluateCase } from '../../../simulator/eval/acoustic-eval';
+import { confuserCase, glassCase } from '../../helpers/acoustic-cases';
+import type { Detection } from '../../../firmware/detect/types';
+
+/** Runs a detector over a case in blocks of `blockFrames`, optionally noting a flex at `flexAtMs`. */
+function detect(c: LabelledCase, options?: Partial<GlassBreakOptions>, blockFrames = 256, flexAtMs?: number, detector = new GlassBreakDetector(options)): Detection[] {
+  const found: Detection[] = [];
+  feedBlocks(c.signal, { unitsPerCount: 1 / 32768, blockFrames }, (block) => {
+    if (flexAtMs !== undefined && block.t0Ms <= flexAtMs && flexAtMs < block.t0Ms + (block.frames * 1000) / block.rateHz) {
+      detector.noteFlex(flexAtMs, 0.8);
+    }
+    for (const d of detector.push(block)) found.push({ ...d, features: { ...d.features } });
+  });
+  return found;
+}
+
+describe('GlassBreakDetector', function () {
+  this.timeout(60_000);
+  // A well-heard break used by several tests: tempered glass, +20 dB over a quiet gallery.
+  const clear = glassCase(101, 'tempered', 20, 'quiet_gallery');
+  const clearOnsetMs = (clear.onsetS as number) * 1000;
+
+  it('detects a break once, with its onset, within 500 ms of the true onset, and carries its features', function () {
+    const found = detect(clear);
+    assert.equal(found.length, 1);
+    const [d] = found;
+    assert.equal(d.type, 'glass_break');
+    assert.ok(Math.abs(d.onsetMs - clearOnsetMs) <= 8, `onset ${d.onsetMs} ms vs ${clearOnsetMs} ms`);
+    assert.ok(d.decidedMs - clearOnsetMs <= 500, `decided ${d.decidedMs - clearOnsetMs} ms after the onset`);
+    assert.ok(d.score >= GLASS_BREAK_OPTION_SPECS.minScore.default && d.score <= 1);
+    assert.deepEqual(Object.keys(d.features).sort(), [...GLASS_BREAK_FEATURES].sort());
+    for (const name of GLASS_BREAK_FEATURES) assert.ok(Number.isFinite(d.features[name]), `${name} = ${d.features[name]}`);
+    assert.ok(d.features.hfRatioDb > -8 && d.features.impactDb > 3 && d.features.durationMs >= 100);
+  });
+
+  it('detects breaks of every glass type at +10, +20 and +30 dB over a quiet gallery (at least 11 of these 12 fixed cases)', function () {
+    const missed: string[] = [];
+    GLASS_TYPES.forEach((glass, g) => [10, 20, 30].forEach((levelDb, l) => {
+      const c = glassCase(100 + 10 * g + l, glass, levelDb, 'quiet_gallery');
+      const outcome = evaluateCase(c);
+      if (!outcome.hit) missed.push(c.id);
+      assert.equal(outcome.falseAlarms, 0, `${c.id}: detection outside the break`);
+      if (outcome.latencyMs !== null) assert.ok(outcome.latencyMs <= 500, `${c.id}: latency ${outcome.latencyMs} ms`);
+    }));
+    assert.ok(missed.length <= 1, `missed: ${missed.join(', ')}`);
+  });
+
+  for (const [i, group] of CONFUSER_CLASSES.entries()) {
+    it(`does not alarm on ${group.replace('_', ' ')} at a realistic (+20 dB) or loud (+35 dB) level`, function () {
+      for (const [levelDb, profile] of [[20, 'busy_gallery'], [35, 'quiet_gallery']] as const) {
+        const c = confuserCase(200 + i, group, levelDb, profile);
+        assert.deepEqual(detect(c).map((d) => `${d.onsetMs} ms score ${d.score.toFixed(2)}`), [], c.id);
+      }
+    });
+  }
+
+  it('does not alarm on ambient alone', function () {
+    for (const profile of ['quiet_gallery', 'busy_gallery', 'hvac_plant'] as const) {
+      const c = confuserCase(300, 'hvac', -60, profile);
+      assert.deepEqual(detect(c), [], profile);
+    }
+  });
+
+  it('raises the score by flexBonus when the pane flexed within flexWindowMs of the onset, and reports it', function () {
+    const [without] = detect(clear);
+    const [withFlex] = detect(clear, {}, 256, clearOnsetMs + 20);
+    assert.equal(without.features.flex, 0);
+    assert.equal(withFlex.features.flex, 1);
+    assert.equal(withFlex.features.flexPeakG, 0.8);
+    assert.ok(Math.abs(withFlex.score - Math.min(1, without.features.acousticScore + 0.15)) < 1e-12);
+    assert.ok(withFlex.score > without.score || without.score === 1);
+    // A flex long before the onset does not count.
+    const [late] = detect(clear, {}, 256, clearOnsetMs - 2000);
+    assert.equal(late.features.flex, 0);
+  });
+
+  it('flex lifts a break whose acoustic evidence alone falls short over the threshold', function () {
+    const quieter = glassCase(100, 'float', 10, 'quiet_gallery');
+    const onsetMs = (quieter.onsetS as number) * 1000;
+    const [alone] = detect(quieter);
+    const { acousticScore } = alone.features;
+    assert.ok(acousticScore >= 0.5 && acousticScore < 1, `acoustic score ${acousticScore}`);
+    assert.equal(detect(quieter, { minScore: 1 }).length, 0, 'the acoustic evidence alone does not reach a score of 1');
+    const corroborated = detect(quieter, { minScore: 1, flexBonus: 0.5 }, 256, onsetMs);
+    assert.equal(corroborated.length, 1);
+    assert.equal(corroborated[0].score, 1);
+    assert.equal(corroborated[0].features.acousticScore, acousticScore);
+  });
+
+  it('with requireFlex, alarms only when the pane flexed', function () {
+    assert.equal(detect(clear, { requireFlex: true }).length, 0);
+    assert.equal(detect(clear, { requireFlex: true }, 256, clearOnsetMs + 5).length, 1);
+  });
+
+  it('decides the same whatever the block size', function () {
+    const reference = detect(clear, {}, 256);
+    for (const frames of [1, 160, 1000, 4096]) {
+      assert.deepEqual(detect(clear, {}, frames), reference, `${frames}-frame blocks`);
+    }
+  });
+
+  it('starts afresh after reset', function () {
+    const detector = new GlassBreakDetector();
+    const first = detect(clear, {}, 256, undefined, detector);
+    detector.noteFlex(clearOnsetMs, 1);
+    detector.reset();
+    assert.ok(Number.isNaN(detector.lastCandidate.onsetMs));
+    assert.equal(detector.candidates, 0);
+    assert.ok(Number.isNaN(detector.noiseFloorDbfs));
+    assert.deepEqual(detect(clear, {}, 256, undefined, detector), first, 'same detections, and the flex noted before reset is gone');
+  });
+
+  it('keeps quiet during the refractory time after a detection', function () {
+    const twice = { ...clear, signal: { ...clear.signal, data: new Float32Array([...clear.signal.data, ...clear.signal.data]) } };
+    assert.equal(detect(twice).length, 2, 'two breaks far enough apart');
+    assert.equal(detect(twice, { refractoryMs: 60000 }).length, 1);
+  });
+
+  it('refuses blocks at another rate or with more than one channel, naming what is wrong', function () {
+    const detector = new GlassBreakDetector();
+    const block = { t0Ms: 0, rateHz: 8000, channels: 1, frames: 4, samples: new Int16Array(4), unitsPerCount: 1 / 32768, sequence: 0 };
+    assert.throws(() => detector.push(block), /block at 8000 Hz, needs 16000 Hz/);
+    assert.throws(() => detector.push({ ...block, rateHz: 16000, channels: 3, samples: new Int16Array(12) }), /3 channels, needs 1/);
+    assert.throws(() => detector.push({ ...block, rateHz: 16000, unitsPerCount: 0 }), /unitsPerCount must be positive/);
+  });
+
+  describe('options', function () {
+    it('has a spec with unit, range, default inside the range and a doc for every option', function () {
+      for (const [name, spec] of Object.entries(GLASS_BREAK_OPTION_SPECS)) {
+        assert.ok(spec.doc.length > 20, `${name} doc`);
+        if (spec.kind === 'number') {
+          assert.ok(spec.unit.length > 0 && spec.min <= spec.default && spec.default <= spec.max, name);
+        }
+      }
+      assert.deepEqual(new GlassBreakDetector().options, defaultsOf(GLASS_BREAK_OPTION_SPECS));
+    });
+
+    it('rejects options outside their range, of the wrong kind, or unknown, naming the path', function () {
+      const path = 'detectors.glassBreak';
+      assert.deepEqual(checkOptions(GLASS_BREAK_OPTION_SPECS, { onsetDb: 12, analysisMs: 400 }, path), []);
+      assert.deepEqual(checkOptions(GLASS_BREAK_OPTION_SPECS, { analysisMs: 600 }, path), [`${path}.analysisMs: 600 ms is outside 160..480 ms`]);
+      assert.deepEqual(checkOptions(GLASS_BREAK_OPTION_SPECS, { maxTonality: 2 }, path), [`${path}.maxTonality: 2 ratio is outside 0.05..1 ratio`]);
+      assert.deepEqual(checkOptions(GLASS_BREAK_OPTION_SPECS, { minTransients: 2.5 }, path), [`${path}.minTransients: must be a whole number (count)`]);
+      assert.deepEqual(checkOptions(GLASS_BREAK_OPTION_SPECS, { requireFlex: 'yes' }, path), [`${path}.requireFlex: must be true or false`]);
+      assert.deepEqual(checkOptions(GLASS_BREAK_OPTION_SPECS, { onsetDb: Number.NaN }, path), [`${path}.onsetDb: must be a finite number (dB)`]);
+      assert.deepEqual(checkOptions(GLASS_BREAK_OPTION_SPECS, { loudness: 3 }, path), [`${path}.loudness: unknown option`]);
+    });
+
+    it('keeps the decision within 500 ms of the onset for every allowed analysis time', function () {
+      assert.ok(GLASS_BREAK_OPTION_SPECS.analysisMs.max + 8 <= 500);
+    });
+
+    it('has role overrides that are valid options, and no glass-break detector on a balcony', function () {
+      for (const role of NODE_ROLES) {
+        const override = GLASS_BREAK_ROLE_OVERRIDES[role];
+        if (override !== null) assert.deepEqual(checkOptions(GLASS_BREAK_OPTION_SPECS, override, role), [], role);
+      }
+      assert.equal(GLASS_BREAK_ROLE_OVERRIDES.balcony, null);
+      assert.equal(detect(clear, GLASS_BREAK_ROLE_OVERRIDES.display_case ?? undefined).length, 1, 'display-case settings still detect a clear break');
+    });
+  });
+});

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { assertDeepClose } from '../helpers/close';
+import { runInXs } from '../helpers/xs/harness';
+import { confuserCase, glassCase, toCounts } from '../helpers/acoustic-cases';
+import { Rng } from '../../simulator/signals/rng';
+import { ambient, drawAmbientParams, type AmbientProfile } from '../../simulator/signals/acoustic/ambient';
+import { type AcousticRunResult, BLOCK_FRAMES, MIC_RATE_HZ, runAcoustic, splitBlocks } from './cases/acoustic-case';
+
+const entry = fileURLToPath(new URL('./entries/acoustic.entry.ts', import.meta.url));
+/** 500 blocks of 256 frames are exactly 8 s of 16 kHz signal: long enough to hold the odd candidate a crowd opens. */
+const MEASURED_BLOCKS = 500;
+const MEASURED_S = (MEASURED_BLOCKS * BLOCK_FRAMES) / MIC_RATE_HZ;
+const WARMUP_BLOCKS = 63;
+const BUDGET_COMPUTRONS_PER_S = 1.5e6;
+
+function ambientCounts(seed: number, profile: AmbientProfile, seconds: number): number[] {
+  const rng = new Rng(seed);
+  return toCounts(ambient(rng, drawAmbientParams(rng, 'default', profile, seconds)));
+}
+
+describe('XS engine: acoustic pipeline', function () {
+  this.timeout(120_000);
+
+  it('decides the same detections and snapshot under Node and inside XS', async function () {
+    // A tempered-glass break and then a crash cymbal, back to back.
+    const counts = [...toCounts(glassCase(11, 'tempered', 20, 'busy_gallery').signal), ...toCounts(confuserCase(12, 'cymbal', 30, 'quiet_gallery').signal)];
+    const node = runAcoustic(splitBlocks(counts));
+    assert.ok(node.detections.length >= 1, 'the input contains a detected break');
+    const run = await runInXs(entry, [{ name: 'load', arg: counts }, { name: 'run' }]);
+    const xs = run.results[1].value as AcousticRunResult;
+    assert.equal(xs.detections.length, node.detections.length);
+    xs.detections.forEach((d, i) => {
+      const n = node.detections[i];
+      assert.equal(d.type, n.type);
+      assert.equal(d.onsetMs, n.onsetMs, `detection ${i} onsetMs`);
+      assert.equal(d.decidedMs, n.decidedMs, `detection ${i} decidedMs`);
+      assertDeepClose(d.score, n.score, 1e-9, `detection ${i} score`);
+      assertDeepClose(d.features, n.features, 1e-9, `detection ${i} features`);
+    });
+    assertDeepClose(xs.snapshot, node.snapshot, 1e-9, 'snapshot');
+  });
+
+  for (const profile of ['quiet_gallery', 'busy_gallery', 'hvac_plant'] as const) {
+    it(`allocates nothing per block and averages at most ${BUDGET_COMPUTRONS_PER_S / 1e6} M computrons/s over 8 s of ${profile}`, async function () {
+      const counts = ambientCounts(31, profile, ((WARMUP_BLOCKS + MEASURED_BLOCKS) * BLOCK_FRAMES) / MIC_RATE_HZ + 0.1);
+      const run = await runInXs(entry, [
+        { name: 'load', arg: counts },
+        { name: 'push', arg: WARMUP_BLOCKS }, // about a second: floors settle, first candidates run
+        { name: 'noop', gcBefore: true },
+        { name: 'push', arg: MEASURED_BLOCKS, gcBefore: true },
+      ]);
+      const [, , noop, steady] = run.results;
+      assert.equal(steady.value, 0, 'no detection in ambient');
+      assert.equal((steady.allocatedSlots ?? NaN) - (noop.allocatedSlots ?? NaN), 0, 'slots allocated while pushing blocks');
+      const perSecond = (steady.computrons - noop.computrons) / MEASURED_S;
+      console.log(`      ${profile}: ${Math.round(perSecond)} computrons per second of 16 kHz signal (XS ${run.engine.version})`);
+      assert.ok(perSecond <= BUDGET_COMPUTRONS_PER_S, `${perSecond} computrons/s`);
+    });
+  }
+});

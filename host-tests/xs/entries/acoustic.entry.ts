@@ -1,0 +1,33 @@
+// Runs inside XS: the acoustic pipeline on samples sent by the test, and steady-state cost probes.
+import { serveXsCommands } from '../../helpers/xs/dispatch';
+import { AcousticPipeline } from '../../../firmware/node/pipeline-acoustic';
+import type { SampleBlock } from '../../../firmware/ports';
+import { newBlock, pushBlocks, runAcoustic, splitBlocks } from '../cases/acoustic-case';
+
+let blocks: Int16Array[] = [];
+let pipeline: AcousticPipeline | undefined;
+let block: SampleBlock = newBlock();
+let next = 0;
+
+serveXsCommands({
+  noop: () => 0,
+  /** Loads samples (Int16 counts) and starts a fresh pipeline on them. */
+  load: (arg) => {
+    blocks = splitBlocks(arg as number[]);
+    pipeline = new AcousticPipeline();
+    block = newBlock();
+    next = 0;
+    return blocks.length;
+  },
+  /** Pushes the next `count` loaded blocks through the live pipeline; returns detections decided. */
+  push: (arg) => {
+    const count = arg as number;
+    if (pipeline === undefined) throw new Error('push before load');
+    if (next + count > blocks.length) throw new Error(`push: only ${blocks.length - next} blocks left`);
+    const detections = pushBlocks(pipeline, block, blocks, next, next + count);
+    next += count;
+    return detections;
+  },
+  /** Whole run of a fresh pipeline over the loaded samples: detections and final snapshot. */
+  run: () => runAcoustic(blocks),
+});
