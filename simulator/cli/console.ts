@@ -1,6 +1,6 @@
 // `npm run console -- --broker URL [--ws URL] [--site-file FILE | --scenario FILE] [--port N]`: serves the
 // operator and technician console for any broker until Ctrl-C (docs/console.md).
-import { TOOL_DETECTOR_SPECS, TOOL_ROLE_DEFAULTS } from '../calibration/tool-specs';
+import { DETECTOR_SPECS, ROLE_DETECTOR_DEFAULTS } from '../../firmware/node/detector-registry';
 import { CONSOLE_USAGE, consoleOptions } from '../console/cli-options';
 import { startConsoleServer } from '../console/server';
 
@@ -11,7 +11,7 @@ if (argv.includes('--help')) {
 }
 try {
   const options = consoleOptions(argv, process.env);
-  const server = await startConsoleServer({ ...options, detectorSpecs: TOOL_DETECTOR_SPECS, detectorDefaults: TOOL_ROLE_DEFAULTS });
+  const server = await startConsoleServer({ ...options, detectorSpecs: DETECTOR_SPECS, detectorDefaults: ROLE_DETECTOR_DEFAULTS });
   const via = options.brokerWsUrl !== undefined ? `the broker's WebSocket ${options.brokerWsUrl}` : `a bridge to ${options.brokerUrl}`;
   process.stdout.write(`Vitrine console: ${server.url}  (the page connects to ${via}${options.plan !== undefined ? `; plan ${options.plan.name}` : ''}). Ctrl-C stops it.\n`);
   process.once('SIGINT', () => {

@@ -7,7 +7,7 @@ import {
 import { BaselineRecorder } from '../../../simulator/calibration/baseline';
 import { formatDuration, parseDuration } from '../../../simulator/calibration/duration';
 import { TEST_DETECTOR_SPECS } from '../../helpers/test-pipelines';
-import { TOOL_DETECTOR_SPECS, TOOL_ROLE_DEFAULTS } from '../../../simulator/calibration/tool-specs';
+import { DETECTOR_SPECS, ROLE_DETECTOR_DEFAULTS } from '../../../firmware/node/detector-registry';
 import { IMPACT_OPTION_SPECS } from '../../../firmware/detect/impact';
 
 const dbSpec: NumberOptionSpec = { kind: 'number', default: 12, unit: 'dB', min: 4, max: 40, doc: 'onset' };
@@ -132,14 +132,14 @@ describe('calibration arithmetic', function () {
   });
 
   it('takes the default of the node\'s role: a balcony\'s blow threshold is not lowered to a display case\'s', function () {
-    const balcony = specLookup(TOOL_DETECTOR_SPECS, TOOL_ROLE_DEFAULTS, 'balcony');
-    const displayCase = specLookup(TOOL_DETECTOR_SPECS, TOOL_ROLE_DEFAULTS, 'display_case');
+    const balcony = specLookup(DETECTOR_SPECS, ROLE_DETECTOR_DEFAULTS, 'balcony');
+    const displayCase = specLookup(DETECTOR_SPECS, ROLE_DETECTOR_DEFAULTS, 'display_case');
     assert.equal(balcony('impact.blowThresholdG')?.default, 0.5);
     assert.equal(displayCase('impact.blowThresholdG')?.default, IMPACT_OPTION_SPECS.blowThresholdG.default);
     assert.equal(balcony('impact.blowThresholdG')?.max, IMPACT_OPTION_SPECS.blowThresholdG.max, 'only the default changes');
     const quiet = series('impact.blowThresholdG', 'g', 0.5, ramp(40, 0.001, 0.01));
     assert.equal(recommendThreshold(quiet, balcony('impact.blowThresholdG')).action, 'keep');
-    assert.equal(recommendThreshold(quiet, specLookup(TOOL_DETECTOR_SPECS)('impact.blowThresholdG')).recommended, 0.3,
+    assert.equal(recommendThreshold(quiet, specLookup(DETECTOR_SPECS)('impact.blowThresholdG')).recommended, 0.3,
       'without the role, the spec default applies');
   });
 
