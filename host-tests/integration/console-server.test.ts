@@ -7,7 +7,9 @@ import mqtt from 'mqtt';
 import { startEmbeddedBroker } from '../../simulator/broker/embedded';
 import { startMosquitto } from '../../simulator/broker/mosquitto';
 import type { BrokerHandle } from '../../simulator/broker/types';
+import { startRunConsole } from '../../simulator/console/run-console';
 import { startConsoleServer } from '../../simulator/console/server';
+import { loadScenarioFile } from '../../simulator/scenario/load';
 import type { SitePlan } from '../../simulator/console/shared/site-plan';
 import { Observer, waitUntil } from '../helpers/mqtt-probe';
 
@@ -55,6 +57,33 @@ describe('console server', function () {
     await assert.rejects(startConsoleServer({ brokerWsUrl: 'mqtt://x:1' }), /brokerWsUrl must be ws:\/\/ or wss:\/\//);
     await assert.rejects(startConsoleServer({ brokerWsUrl: 'ws://x:1/mqtt', plan: PLAN, scenario: { site: { id: 's', name: 'S', plan: { rooms: [] } }, nodes: [] } }),
       /give plan or scenario, not both/);
+  });
+
+  it('starts next to a simulator run: the broker\'s WebSocket listener when it has one, else the bridge', async function () {
+    const scenario = loadScenarioFile('smoke');
+    const withWs = await startEmbeddedBroker({ wsPort: 0 });
+    const tcpOnly = await startEmbeddedBroker();
+    try {
+      const direct = await startRunConsole({ broker: withWs, scenario });
+      const bridged = await startRunConsole({ broker: tcpOnly, scenario });
+      try {
+        assert.equal(direct.brokerWsUrl, withWs.wsUrl);
+        assert.match(bridged.brokerWsUrl, /^ws:\/\/127\.0\.0\.1:\d+\/mqtt$/);
+        const html = await (await fetch(direct.url)).text();
+        const config = JSON.parse(/<script id="console-config" type="application\/json">(.*?)<\/script>/s.exec(html)?.[1] ?? '') as
+          { plan: SitePlan; specs: Record<string, unknown>; roleDefaults: Record<string, unknown> };
+        assert.equal(config.plan.id, scenario.site.id);
+        assert.deepEqual(config.plan.nodes.map((n) => n.id), scenario.nodes.map((n) => n.id));
+        assert.deepEqual(Object.keys(config.specs).sort(), ['glassBreak', 'grinder', 'impact', 'tilt']);
+        assert.ok('balcony' in config.roleDefaults);
+      } finally {
+        await direct.stop();
+        await bridged.stop();
+      }
+    } finally {
+      await withWs.stop();
+      await tcpOnly.stop();
+    }
   });
 
   const brokers: Array<{ name: string; start: () => Promise<BrokerHandle> }> = [
