@@ -22,7 +22,8 @@
  * held exactly steady — mains hum, fans, the modes of a tapped pane — never do).
  */
 import type { SampleBlock } from '../ports';
-import { RealFft } from '../dsp/fft';
+import type { Fft } from '../dsp/fft';
+import { createFft } from '../dsp/fft-factory';
 import { fillHann, windowPower } from '../dsp/window';
 import { MOTION_CHANNELS, MotionBlockStats } from './motion-block';
 import { NO_DETECTIONS } from './types';
@@ -119,7 +120,7 @@ export class GrinderDetector implements Detector {
   readonly hopMs: number;
 
   readonly #stats = new MotionBlockStats();
-  readonly #fft: RealFft;
+  readonly #fft: Fft;
   readonly #window: Float64Array;
   readonly #windowPower: number;
   readonly #input: Float64Array;
@@ -203,7 +204,7 @@ export class GrinderDetector implements Detector {
     this.binHz = rateHz / this.frameSize;
     this.frameMs = (this.frameSize * 1000) / rateHz;
     this.hopMs = (this.hopFrames * 1000) / rateHz;
-    this.#fft = new RealFft(this.frameSize);
+    this.#fft = createFft(this.frameSize);
     const bins = this.#fft.bins;
     this.#window = new Float64Array(this.frameSize);
     fillHann(this.#window);

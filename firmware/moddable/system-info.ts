@@ -5,9 +5,12 @@
  */
 import type { Log, SystemInfo } from '../ports';
 
+/** Instrumentation names the firmware reads (Moddable's typings list them all). */
+export type InstrumentationName = 'System Free Memory' | 'XS Slot Heap Used' | 'XS Chunk Heap Used' | 'XS Garbage Collection Count';
+
 export interface InstrumentationIo {
   get(index: number): number | undefined;
-  map(name: 'System Free Memory'): number | undefined;
+  map(name: InstrumentationName): number | undefined;
 }
 
 export interface DeviceSystemInfoOptions {

@@ -31,7 +31,7 @@ export function schemaForTopic(topic: string): { name: string; plainText: boolea
     if (rest.startsWith('state/')) return { name: 'state', plainText: true };
     if (rest === 'cmd/result') return { name: 'cmd-result', plainText: false };
     if (rest.startsWith('cmd/')) return { name: `cmd-${rest.slice(4)}`, plainText: false };
-    if (['alert', 'hb', 'telemetry', 'config'].includes(rest)) return { name: rest, plainText: false };
+    if (['alert', 'hb', 'telemetry', 'config', 'safemode', 'selfbench'].includes(rest)) return { name: rest, plainText: false };
     return undefined;
   }
   if (/^homeassistant\/binary_sensor\/[^/]+\/config$/.test(topic)) return { name: 'ha-binary-sensor', plainText: false };
@@ -39,11 +39,14 @@ export function schemaForTopic(topic: string): { name: string; plainText: boolea
   return undefined;
 }
 
-/** Problems of one published message against its schema (an empty HA discovery payload removes an entity). */
+/**
+ * Problems of one published message against its schema (an empty retained payload removes an HA
+ * discovery entity, or a safe-mode report a node left before it started normally).
+ */
 export function checkMessage(topic: string, payload: string): string[] {
   const found = schemaForTopic(topic);
   if (found === undefined) return [`${topic}: no schema for this topic`];
-  if (found.name.startsWith('ha-') && payload === '') return [];
+  if ((found.name.startsWith('ha-') || found.name === 'safemode') && payload === '') return [];
   let value: unknown = payload;
   if (!found.plainText) {
     try {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findMcconfig, GETTING_STARTED_URL, parseArguments } from '../../simulator/cli/build-device';
+import { checkSettings, findMcconfig, GETTING_STARTED_URL, parseArguments } from '../../simulator/cli/build-device';
 import { REPO_ROOT } from '../../simulator/cli/manifests';
 
 const SCRIPT = path.join(REPO_ROOT, 'simulator/cli/build-device.ts');
@@ -54,6 +54,21 @@ describe('npm run build:device', function () {
       'config.ssid: missing']) assert.ok(run.stderr.includes(line), `${line} in\n${run.stderr}`);
   });
 
+  it('builds the self-benchmark with --role selfbench, asking only for what its report needs', function () {
+    const request = parseArguments(['--role', 'selfbench', '--platform', 'lin']);
+    assert.equal(request.role, 'selfbench');
+    assert.deepEqual(checkSettings(request), [], 'no site, node or broker: the report goes to the log');
+    assert.deepEqual(checkSettings(parseArguments(['--role', 'selfbench', 'node=bench 1', 'brokerHost=10.0.0.2', 'brokerPort=x'])), [
+      'config.node: "bench 1" is not 1 to 32 letters, digits, _ or - (it goes into MQTT topics)',
+      'config.brokerPort: "x" is not an integer',
+      'config.ssid: missing (the report goes to brokerHost over Wi-Fi: ssid=NAME password=SECRET)',
+    ]);
+    const run = build(['--role', 'selfbench', '--platform', 'esp32/nodemcu', 'site=lab', 'node=bench-1', 'brokerHost=10.0.0.2']);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /the selfbench configuration for esp32\/nodemcu is incomplete:\n {2}config\.ssid: missing/);
+    assert.match(run.stderr, /e\.g\. site=\.\.\. node=\.\.\. brokerHost=\.\.\. ssid=\.\.\. password=\.\.\./);
+  });
+
   it('runs mcconfig with the role manifest, platform and settings when MODDABLE names an SDK', function () {
     const sdk = mkdtempSync(path.join(tmpdir(), 'moddable-'));
     try {
@@ -67,6 +82,9 @@ describe('npm run build:device', function () {
       assert.ok(run.stdout.includes('password=***') && !run.stdout.includes('hunter2'), 'the password is not echoed');
       assert.deepEqual(readFileSync(record, 'utf8').trim().split('\n'),
         ['-d', '-m', '-p', 'esp32/nodemcu', path.join(REPO_ROOT, 'manifests/display-case.json'), ...SETTINGS]);
+      const bench = build(['--role', 'selfbench', '--platform', 'lin', 'site=lab'], { MODDABLE: sdk });
+      assert.equal(bench.status, 0, bench.stderr);
+      assert.deepEqual(readFileSync(record, 'utf8').trim().split('\n'), ['-m', '-p', 'lin', path.join(REPO_ROOT, 'manifests/selfbench.json'), 'site=lab']);
     } finally {
       rmSync(sdk, { recursive: true, force: true });
     }

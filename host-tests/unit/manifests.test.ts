@@ -10,25 +10,21 @@ import ts from 'typescript';
 import { parseDeviceConfig } from '../../firmware/moddable/device-config';
 import { isModdableModule } from '../helpers/moddable-modules';
 import {
-  INSTALLER_KEYS, mergedManifest, REPO_ROOT, roleManifestFile, ROLE_MANIFESTS, readJsonManifest, type MergedManifest, type RoleName,
+  INSTALLER_KEYS, mergedManifest, REPO_ROOT, roleManifestFile, ROLE_MANIFESTS, readJsonManifest, SELFBENCH, type BuildName, type MergedManifest,
+  type RoleName,
 } from '../../simulator/cli/manifests';
 
 const FIRMWARE = path.join(REPO_ROOT, 'firmware');
 const ROLES = Object.keys(ROLE_MANIFESTS) as RoleName[];
+/** Every build: the node roles and the self-benchmark. */
+const BUILDS: BuildName[] = [...ROLES, SELFBENCH];
 const PLATFORMS = ['esp32', 'esp32/nodemcu', 'lin'];
 
 /**
  * Files the manifests name that other work adds later. Each must still be missing: when it lands,
  * this test fails until it is removed from here, so the list cannot go stale.
  */
-const PENDING: Record<string, string> = {
-  'firmware/main.ts': 'phase 2: `import "./moddable/main";` (see docs/flashing.md, "Module names")',
-  'manifests/resources/display-case-mic.wave': 'phase 2: recordings generated from the signal library',
-  'manifests/resources/display-case-accel.wave': 'phase 2',
-  'manifests/resources/window-mic.wave': 'phase 2',
-  'manifests/resources/window-accel.wave': 'phase 2',
-  'manifests/resources/balcony-accel.wave': 'phase 2',
-};
+const PENDING: Record<string, string> = {};
 
 const relative = (file: string): string => path.relative(REPO_ROOT, file).split(path.sep).join('/');
 
@@ -87,11 +83,12 @@ function resolveSpecifier(importer: string, specifier: string): string {
 
 describe('Moddable manifests', function () {
   const merged = new Map<string, MergedManifest>();
-  for (const role of ROLES) for (const platform of PLATFORMS) merged.set(`${role} ${platform}`, mergedManifest(roleManifestFile(role), platform));
+  for (const build of BUILDS) for (const platform of PLATFORMS) merged.set(`${build} ${platform}`, mergedManifest(roleManifestFile(build), platform));
 
   it('exist per role with esp32 and lin sections, and refuse other platforms', function () {
-    for (const role of ROLES) {
-      const manifest = readJsonManifest(roleManifestFile(role));
+    for (const role of BUILDS) {
+      // The self-benchmark has nothing of its own per platform: common.json's sections serve it.
+      const manifest = readJsonManifest(role === SELFBENCH ? path.join(REPO_ROOT, 'manifests/common.json') : roleManifestFile(role));
       const platforms = manifest.platforms as Record<string, unknown>;
       assert.ok(platforms.esp32 !== undefined && platforms.lin !== undefined, `${role}.json has esp32 and lin`);
       assert.deepEqual(mergedManifest(roleManifestFile(role), 'mac').errors,
@@ -183,9 +180,23 @@ describe('Moddable manifests', function () {
       const native = path.join(FIRMWARE, 'native/manifest.json');
       assert.ok(m.missingIncludes.includes(native) || m.manifests.includes(native), `${key}: includes firmware/native/manifest.json`);
       assert.ok(m.sdkIncludes.includes('$(MODDABLE)/examples/io/tcp/mqttclient/manifest_mqttclient.json'), `${key}: ECMA-419 MQTT client`);
-      const wantsAudio = !key.startsWith('balcony');
+      const wantsAudio = key.startsWith('display-case') || key.startsWith('window');
       assert.equal(m.sdkIncludes.includes('$(MODDABLE)/modules/io/audioin/manifest.json'), wantsAudio, `${key}: audio input`);
       if (wantsAudio) assert.deepEqual((m.defines.audioIn as { sampleRate: number }).sampleRate, 16000, key);
+    }
+  });
+
+  it('build the self-benchmark from the same firmware, switched by config.app, with each platform named', function () {
+    for (const platform of PLATFORMS) {
+      const bench = merged.get(`${SELFBENCH} ${platform}`);
+      assert.ok(bench !== undefined);
+      assert.equal(bench.config.app, 'selfbench');
+      assert.equal(bench.config.platform, platform === 'lin' ? 'lin' : 'esp32');
+      for (const role of ROLES) {
+        const m = merged.get(`${role} ${platform}`);
+        assert.equal(m?.config.app, undefined, `${role} ${platform} boots the node`);
+        assert.equal(m?.config.platform, platform === 'lin' ? 'lin' : 'esp32', `${role} ${platform}: config.platform`);
+      }
     }
   });
 

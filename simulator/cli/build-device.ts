@@ -1,22 +1,24 @@
 /**
- * npm run build:device -- --role ROLE [--platform esp32|esp32/TARGET|lin] [--debug] [key=value ...]
+ * npm run build:device -- --role ROLE|selfbench [--platform esp32|esp32/TARGET|lin] [--debug] [key=value ...]
  *
- * Builds (and for esp32 flashes) the firmware for one node role with Moddable's mcconfig. Before the
- * build, the installer's settings (key=value, as mcconfig takes them) are merged over the role's
- * manifest and checked, so a missing node id or broker fails in a second, not after a build.
+ * Builds (and for esp32 flashes) the firmware for one node role with Moddable's mcconfig, or the
+ * self-benchmark (`--role selfbench`, manifests/selfbench.json). Before the build, the installer's
+ * settings (key=value, as mcconfig takes them) are merged over the manifest and checked, so a missing
+ * node id or broker fails in a second, not after a build.
  * Needs the Moddable SDK: the MODDABLE environment variable names its directory.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseDeviceConfig } from '../../firmware/moddable/device-config';
-import { INSTALLER_KEYS, mergedManifest, roleManifestFile, ROLE_MANIFESTS, type RoleName } from './manifests';
+import { ID_PATTERN } from '../../firmware/node/protocol';
+import { INSTALLER_KEYS, mergedManifest, roleManifestFile, ROLE_MANIFESTS, SELFBENCH, type BuildName } from './manifests';
 
 export const GETTING_STARTED_URL =
   'https://github.com/Moddable-OpenSource/moddable/blob/public/documentation/Moddable%20SDK%20-%20Getting%20Started.md';
 
 export interface BuildRequest {
-  role: RoleName;
+  role: BuildName;
   platform: string;
   debug: boolean;
   settings: Record<string, string>;
@@ -24,7 +26,7 @@ export interface BuildRequest {
 
 export class UsageError extends Error {}
 
-const USAGE = 'usage: npm run build:device -- --role display-case|window|balcony [--platform esp32|esp32/TARGET|lin] ' +
+const USAGE = 'usage: npm run build:device -- --role display-case|window|balcony|selfbench [--platform esp32|esp32/TARGET|lin] ' +
   '[--debug] [key=value ...]';
 
 export function parseArguments(argv: readonly string[]): BuildRequest {
@@ -49,20 +51,42 @@ export function parseArguments(argv: readonly string[]): BuildRequest {
     }
   }
   if (role === undefined) throw new UsageError(`--role is required\n${USAGE}`);
-  const roles = Object.keys(ROLE_MANIFESTS);
+  const roles = [...Object.keys(ROLE_MANIFESTS), SELFBENCH];
   const byNodeRole = Object.entries(ROLE_MANIFESTS).find(([, nodeRole]) => nodeRole === role)?.[0];
   const roleName = roles.includes(role) ? role : byNodeRole;
   if (roleName === undefined) throw new UsageError(`unknown role '${role}': expected one of ${roles.join(', ')}`);
   if (!/^(esp32(\/[a-z0-9_-]+)?|lin)$/.test(platform)) {
     throw new UsageError(`unknown platform '${platform}': expected esp32, esp32/TARGET (e.g. esp32/nodemcu) or lin`);
   }
-  return { role: roleName as RoleName, platform, debug, settings };
+  return { role: roleName as BuildName, platform, debug, settings };
+}
+
+/**
+ * The self-benchmark needs no sensors or location; only what it reports with must be usable: ids that
+ * go into topics, and with a broker on esp32 the Wi-Fi to reach it.
+ */
+function selfbenchProblems(config: Record<string, unknown>, request: BuildRequest): string[] {
+  const problems: string[] = [];
+  for (const key of ['site', 'node']) {
+    const value = config[key];
+    if (typeof value === 'string' && value !== '' && !ID_PATTERN.test(value)) {
+      problems.push(`config.${key}: ${JSON.stringify(value)} is not 1 to 32 letters, digits, _ or - (it goes into MQTT topics)`);
+    }
+  }
+  const port = config.brokerPort;
+  if (port !== undefined && !/^\d+$/.test(String(port).trim())) problems.push(`config.brokerPort: ${JSON.stringify(port)} is not an integer`);
+  const withBroker = typeof config.brokerHost === 'string' && config.brokerHost !== '';
+  if (withBroker && request.platform !== 'lin' && !('ssid' in request.settings)) {
+    problems.push('config.ssid: missing (the report goes to brokerHost over Wi-Fi: ssid=NAME password=SECRET)');
+  }
+  return problems;
 }
 
 /** Every problem with the role's configuration once the installer's settings are applied. */
 export function checkSettings(request: BuildRequest): string[] {
   const merged = mergedManifest(roleManifestFile(request.role), request.platform);
   const config = { ...merged.config, ...request.settings };
+  if (request.role === SELFBENCH) return selfbenchProblems(config, request);
   const result = parseDeviceConfig(config, request.platform === 'lin' ? 'lin' : 'esp32');
   const errors = result.ok ? [] : result.errors;
   if (request.platform !== 'lin' && !('ssid' in request.settings)) {
@@ -98,7 +122,8 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
   if (problems.length > 0) {
     process.stderr.write(`build:device: the ${request.role} configuration for ${request.platform} is incomplete:\n` +
       problems.map((p) => `  ${p}\n`).join('') +
-      `Give the installer's settings as key=value, e.g. ${INSTALLER_KEYS.map((k) => `${k}=...`).join(' ')} ssid=... password=...\n`);
+      `Give the installer's settings as key=value, e.g. ${(request.role === SELFBENCH ? ['site', 'node', 'brokerHost'] : INSTALLER_KEYS)
+        .map((k) => `${k}=...`).join(' ')} ssid=... password=...\n`);
     return 2;
   }
   const moddable = env.MODDABLE;

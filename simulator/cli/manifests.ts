@@ -164,7 +164,12 @@ function entries(section: unknown, file: string, directory: string, resolve: (v:
   return out;
 }
 
-export function roleManifestFile(role: RoleName): string {
+/** The self-benchmark build (manifests/selfbench.json): the same firmware with `config.app` = "selfbench". */
+export const SELFBENCH = 'selfbench';
+/** What build:device can build: a node role, or the self-benchmark. */
+export type BuildName = RoleName | typeof SELFBENCH;
+
+export function roleManifestFile(role: BuildName): string {
   return path.join(MANIFEST_DIR, `${role}.json`);
 }
 

@@ -19,7 +19,7 @@ describe('protocol v1', function () {
   it('has a schema for every payload, and every schema describes a topic', function () {
     const t = nodeTopics('s', 'n');
     const topics = [
-      t.status, t.alert, t.hb, t.telemetry, t.config, t.cmdResult, t.state.tamper,
+      t.status, t.alert, t.hb, t.telemetry, t.config, t.cmdResult, t.state.tamper, `${t.base}safemode`, `${t.base}selfbench`,
       ...COMMAND_NAMES.map((name) => `${t.cmdPrefix}${name}`),
       'homeassistant/binary_sensor/vitrine_s_n_grinder/config', 'homeassistant/event/vitrine_s_n_alarm/config',
     ];
