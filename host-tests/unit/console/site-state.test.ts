@@ -45,7 +45,7 @@ describe('console site state', function () {
     const late = s.assess(node, T0 + NO_CONTACT_GRACE_MS + 1);
     assert.equal(late.liveness, 'no-contact');
     assert.equal(late.dead, true);
-    assert.deepEqual(s.subscriptions(), ['status', 'hb', 'alert', 'config', 'state/+', 'cmd/result'].map((x) => `vitrine/louvre/+/${x}`));
+    assert.deepEqual(s.subscriptions(), ['status', 'hb', 'alert', 'config', 'state/+', 'safemode', 'cmd/result'].map((x) => `vitrine/louvre/+/${x}`));
   });
 
   it('takes offline from the retained will, and silence from missing heartbeats', function () {
@@ -67,6 +67,22 @@ describe('console site state', function () {
     s.handle('vitrine/louvre/case-a/status', 'online', T0 + 20_000);
     assert.equal(s.assess(node, T0 + 21_000).liveness, 'online', 'back online: the last heartbeat is old, but the birth is new');
     assert.equal(s.assess(node, T0 + 33_000).liveness, 'silent', 'and silent again without heartbeats after its birth');
+  });
+
+  it('counts a device in safe mode as dead (it does not detect), until it starts normally and removes the report', function () {
+    const s = new SiteState({ plan: PLAN, startedMs: T0 });
+    s.handle('vitrine/louvre/case-a/status', 'online', T0);
+    s.handle('vitrine/louvre/case-a/safemode', JSON.stringify({ v: 1, safeMode: true, problems: ['config.label: missing', 'start: boom'], commands: ['reboot'] }), T0);
+    const node = s.nodes.get('louvre/case-a');
+    assert.ok(node !== undefined);
+    const safe = s.assess(node, T0 + 100);
+    assert.equal(safe.liveness, 'safe-mode');
+    assert.equal(safe.dead, true);
+    assert.equal(safe.summary, 'SAFE MODE, not detecting: config.label: missing; start: boom');
+    s.handle('vitrine/louvre/case-a/safemode', '', T0 + 200);
+    s.handle('vitrine/louvre/case-a/hb', hb(1), T0 + 300);
+    assert.equal(s.assess(node, T0 + 400).liveness, 'online');
+    assert.ok(s.subscriptions().includes('vitrine/louvre/+/safemode'));
   });
 
   it('reports sensor faults and tamper while alive, and ranks dead nodes first, then faulty ones', function () {

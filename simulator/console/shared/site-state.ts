@@ -51,16 +51,18 @@ export interface NodeView {
   configAtMs: number | undefined;
   /** Retained `state/<type>` flags. */
   states: Record<string, string>;
+  /** The retained `safemode` report of a device that cannot run its node (removed by an empty payload). */
+  safeMode: { problems: string[] } | undefined;
   lastAlert: AlertEntry | undefined;
   telemetry: Array<{ atMs: number; message: TelemetryMessage }>;
   results: Array<{ atMs: number; result: CommandResultMessage }>;
 }
 
-export type Liveness = 'online' | 'offline' | 'silent' | 'no-contact' | 'waiting';
+export type Liveness = 'online' | 'offline' | 'silent' | 'safe-mode' | 'no-contact' | 'waiting';
 
 export interface NodeAssessment {
   liveness: Liveness;
-  /** offline, silent or never heard from: shown red and counted in the banner. */
+  /** offline, silent, in safe mode (not detecting) or never heard from: shown red and counted in the banner. */
   dead: boolean;
   /** A sensor fault or tamper while alive. */
   faults: string[];
@@ -116,7 +118,7 @@ export class SiteState {
 
   /** The MQTT topic filters that feed this state. */
   subscriptions(): string[] {
-    return ['status', 'hb', 'alert', 'config', 'state/+', 'cmd/result'].map((suffix) => `vitrine/${this.siteId}/+/${suffix}`);
+    return ['status', 'hb', 'alert', 'config', 'state/+', 'safemode', 'cmd/result'].map((suffix) => `vitrine/${this.siteId}/+/${suffix}`);
   }
 
   #node(site: string, id: string): NodeView {
@@ -125,7 +127,8 @@ export class SiteState {
     if (node === undefined) {
       node = {
         key, site, id, plan: this.plan?.nodes.find((n) => n.id === id), status: undefined, statusAtMs: undefined,
-        hb: undefined, hbAtMs: undefined, config: undefined, configAtMs: undefined, states: {}, lastAlert: undefined, telemetry: [], results: [],
+        hb: undefined, hbAtMs: undefined, config: undefined, configAtMs: undefined, states: {}, safeMode: undefined, lastAlert: undefined,
+        telemetry: [], results: [],
       };
       this.nodes.set(key, node);
     }
@@ -157,6 +160,10 @@ export class SiteState {
       node.states[suffix.slice(6)] = payload;
       return 'node';
     }
+    if (suffix === 'safemode' && payload === '') {
+      node.safeMode = undefined; // a node that starts normally removes the report
+      return 'node';
+    }
     let json: unknown;
     try {
       json = JSON.parse(payload);
@@ -176,6 +183,9 @@ export class SiteState {
       case 'config':
         node.config = json;
         node.configAtMs = nowMs;
+        return 'node';
+      case 'safemode':
+        node.safeMode = { problems: Array.isArray(json.problems) ? json.problems.map(String) : [] };
         return 'node';
       case 'alert':
         return this.#alert(node, json, nowMs);
@@ -222,6 +232,11 @@ export class SiteState {
     if (faults.length === 0 && node.states.sensor_fault === 'ON') faults.push('sensor fault');
     if (node.states.tamper === 'ON') faults.push('tamper: turned away from its mounting');
     const silentAfterMs = SILENT_AFTER_INTERVALS * intervalMs;
+    if (node.safeMode !== undefined && node.status !== 'offline') {
+      const problems = node.safeMode.problems;
+      return { liveness: 'safe-mode', dead: true, faults, hbAgeMs,
+        summary: `SAFE MODE, not detecting: ${problems.length === 0 ? 'no reason given' : problems.join('; ')}` };
+    }
     if (node.status === 'offline') {
       return { liveness: 'offline', dead: true, faults, hbAgeMs, summary: `OFFLINE (will) since ${ageText(nowMs - (node.statusAtMs ?? nowMs))}` };
     }
