@@ -3,6 +3,7 @@
  * detector. Balcony nodes run it; the others do not.
  */
 import type { SampleBlock } from '../ports';
+import { BlockAverager } from '../dsp/decimate';
 import { TILT_OPTION_SPECS, TILT_RATE_HZ, TILT_ROLE_OVERRIDES, TiltDetector } from '../detect/tilt';
 import type { TiltOptions } from '../detect/tilt';
 import { NO_DETECTIONS } from '../detect/types';
@@ -19,61 +20,15 @@ export interface TiltPipelineOptions {
 /** Time constant of the noise estimate shown to technicians, ms. */
 const NOISE_MS = 5000;
 
-/**
- * stand-in for firmware/dsp/decimate.ts (BlockAverager): averages consecutive frames down to a lower
- * rate. The ratio need not be whole (1344 → 50 Hz): a phase accumulator closes each output interval,
- * so groups hold 26 or 27 frames and the output rate is exact on average.
- */
-class BlockAverager {
-  readonly outRateHz: number;
-  #inRateHz = 0;
-  #step = 0;
-  #phase = 0;
-  #sx = 0;
-  #sy = 0;
-  #sz = 0;
-  #count = 0;
-
-  constructor(outRateHz: number) {
-    this.outRateHz = outRateHz;
-  }
-
-  /** Adds one block; calls `emit` with each averaged frame (counts) and the end time of its interval. */
-  push(block: SampleBlock, emit: (x: number, y: number, z: number, atMs: number) => void): void {
-    if (block.rateHz !== this.#inRateHz) {
-      this.#inRateHz = block.rateHz;
-      this.#step = this.outRateHz / block.rateHz;
-      this.reset();
-    }
-    const s = block.samples;
-    const step = this.#step;
-    const periodMs = 1000 / block.rateHz;
-    let sx = this.#sx, sy = this.#sy, sz = this.#sz, count = this.#count, phase = this.#phase;
-    for (let f = 0, i = 0; f < block.frames; f++, i += 3) {
-      sx += s[i]; sy += s[i + 1]; sz += s[i + 2];
-      count++;
-      phase += step;
-      if (phase >= 1 - 1e-9) {
-        phase -= 1;
-        emit(sx / count, sy / count, sz / count, block.t0Ms + (f + 1) * periodMs);
-        sx = 0; sy = 0; sz = 0; count = 0;
-      }
-    }
-    this.#sx = sx; this.#sy = sy; this.#sz = sz; this.#count = count; this.#phase = phase;
-  }
-
-  reset(): void {
-    this.#phase = 0;
-    this.#sx = this.#sy = this.#sz = 0;
-    this.#count = 0;
-  }
-}
+/** Averages handed to the detector per call of the averager: a block completing more is taken in parts. */
+const AVERAGES_PER_CALL = 64;
 
 export class TiltPipeline implements Pipeline {
   readonly kind = 'tilt' as const;
   readonly detector: TiltDetector;
-  readonly #averager = new BlockAverager(TILT_RATE_HZ);
-  readonly #emit: (x: number, y: number, z: number, atMs: number) => void;
+  readonly #averager = new BlockAverager({ channels: 3, inRateHz: TILT_RATE_HZ, outRateHz: TILT_RATE_HZ });
+  readonly #averages = new Float64Array(3 * AVERAGES_PER_CALL);
+  readonly #endFrames = new Int32Array(AVERAGES_PER_CALL);
   readonly #result: Detection[];
   #found = false;
   #units = 0;
@@ -94,8 +49,6 @@ export class TiltPipeline implements Pipeline {
     }
     this.detector = new TiltDetector(tiltOptions);
     this.#result = [{ type: 'tilt', decidedMs: 0, onsetMs: 0, score: 0, features: {} }];
-    // Made once: the averager calls it for every 50 Hz frame.
-    this.#emit = (x, y, z, atMs) => this.#onFrame(x, y, z, atMs);
   }
 
   push(block: SampleBlock): readonly Detection[] {
@@ -103,10 +56,22 @@ export class TiltPipeline implements Pipeline {
       throw new Error(`TiltPipeline: block at ${block.rateHz} Hz; the tilt pipeline needs ${TILT_RATE_HZ} Hz or more`);
     }
     if (block.channels !== 3) throw new Error(`TiltPipeline: accelerometer blocks need 3 channels, got ${block.channels}`);
+    const averager = this.#averager;
+    if (block.rateHz !== averager.inRateHz) averager.setInputRate(block.rateHz);
     this.#units = block.unitsPerCount;
     this.#inRateHz = block.rateHz;
     this.#found = false;
-    this.#averager.push(block, this.#emit);
+    const averages = this.#averages;
+    const endFrames = this.#endFrames;
+    const periodMs = 1000 / block.rateHz;
+    // Parts short enough that none completes more averages than the buffers hold.
+    const partFrames = Math.floor((AVERAGES_PER_CALL * block.rateHz) / TILT_RATE_HZ);
+    for (let from = 0; from < block.frames; from += partFrames) {
+      const written = averager.process(block.samples, Math.min(partFrames, block.frames - from), averages, endFrames, from);
+      for (let k = 0, i = 0; k < written; k++, i += 3) {
+        this.#onFrame(averages[i], averages[i + 1], averages[i + 2], block.t0Ms + (endFrames[k] + 1) * periodMs);
+      }
+    }
     return this.#found ? this.#result : NO_DETECTIONS;
   }
 

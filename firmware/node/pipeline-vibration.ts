@@ -4,6 +4,7 @@
  * end → grinder and impact detectors, plus flex reports for the acoustic pipeline's glass-break check.
  */
 import type { SampleBlock } from '../ports';
+import { BandLayout, bandEnergies, logBandEdgesHz } from '../dsp/bands';
 import { GRINDER_OPTION_SPECS, GRINDER_ROLE_OVERRIDES, GrinderDetector } from '../detect/grinder';
 import type { GrinderOptions } from '../detect/grinder';
 import { IMPACT_OPTION_SPECS, IMPACT_ROLE_OVERRIDES, ImpactDetector } from '../detect/impact';
@@ -46,6 +47,8 @@ export class VibrationPipeline implements Pipeline {
   readonly #onFlex: FlexListener | undefined;
   readonly #one: Detection[];
   readonly #two: Detection[];
+  /** The snapshot's 32 log-spaced bands over the grinder's spectrum (null without the grinder). */
+  readonly #bands: BandLayout | null;
 
   constructor(options: VibrationPipelineOptions = {}) {
     this.rateHz = options.rateHz ?? VIBRATION_RATE_HZ;
@@ -54,6 +57,9 @@ export class VibrationPipeline implements Pipeline {
     const impactOptions = optionsFor(options.impact, role === undefined ? undefined : IMPACT_ROLE_OVERRIDES[role]);
     this.grinder = grinderOptions === null ? null : new GrinderDetector(grinderOptions, { rateHz: this.rateHz });
     this.impact = impactOptions === null ? null : new ImpactDetector(impactOptions);
+    this.#bands = this.grinder === null ? null : new BandLayout({
+      edgesHz: logBandEdgesHz(BANDS_LOWEST_HZ, this.rateHz / 2, COMPACT_BANDS), rateHz: this.rateHz, fftSize: this.grinder.frameSize,
+    });
     this.#onFlex = options.onFlex;
     // Preallocated results: push returns one of these (valid until the next push).
     const placeholder: Detection = { type: 'impact', decidedMs: 0, onsetMs: 0, score: 0, features: {} };
@@ -98,14 +104,17 @@ export class VibrationPipeline implements Pipeline {
     let bandsDb: number[] = [];
     let bandEdgesHz: number[] = [];
     const g = this.grinder;
-    if (g !== null) {
+    const layout = this.#bands;
+    if (g !== null && layout !== null) {
       noiseFloorDb = Math.max(SNAPSHOT_MIN_DB, g.noiseFloorDb());
       const spectrum = new Float64Array(g.frameSize / 2 + 1);
       const axis = g.lastSpectrum(spectrum);
       let meanSquare = 0;
       for (let k = Math.ceil(BANDS_LOWEST_HZ / g.binHz); k < spectrum.length; k++) meanSquare += spectrum[k];
-      bandEdgesHz = logBandEdgesHz(COMPACT_BANDS, BANDS_LOWEST_HZ, this.rateHz / 2);
-      bandsDb = bandLevelsDb(spectrum, g.binHz, bandEdgesHz);
+      const energies = new Float64Array(layout.count);
+      bandEnergies(spectrum, layout, energies);
+      bandEdgesHz = layout.edgesHz.slice();
+      bandsDb = Array.from(energies, snapshotDb);
       levels.grinderHz = g.lastGrinding ? g.lastFundamentalHz : 0;
       levels.candidateHz = g.lastFundamentalHz;
       levels.rmsG = Math.sqrt(meanSquare);
@@ -140,29 +149,4 @@ export class VibrationPipeline implements Pipeline {
 
 function reading(option: string, threshold: number, current: number, unit: string): ThresholdReading {
   return { option, threshold, current, unit };
-}
-
-// stand-in for firmware/dsp/bands.ts (logBandEdgesHz): `count` bands with log-spaced edges from loHz to hiHz.
-function logBandEdgesHz(count: number, loHz: number, hiHz: number): number[] {
-  const edges: number[] = [];
-  for (let i = 0; i <= count; i++) edges.push(loHz * (hiHz / loHz) ** (i / count));
-  return edges;
-}
-
-// stand-in for firmware/dsp/bands.ts (bandEnergies): power per band in dB (re 1 g²). A band narrower than
-// a bin takes its share of the bin that holds its centre.
-function bandLevelsDb(power: Float64Array, binHz: number, edgesHz: readonly number[]): number[] {
-  const levels: number[] = [];
-  for (let b = 0; b + 1 < edgesHz.length; b++) {
-    const lo = edgesHz[b];
-    const hi = edgesHz[b + 1];
-    let sum = 0;
-    for (let k = Math.ceil(lo / binHz); k * binHz < hi && k < power.length; k++) sum += power[k];
-    if (sum === 0) {
-      const k = Math.min(power.length - 1, Math.round((lo + hi) / 2 / binHz));
-      sum = (power[k] * (hi - lo)) / binHz;
-    }
-    levels.push(snapshotDb(sum));
-  }
-  return levels;
 }

@@ -1,19 +1,23 @@
 /**
- * `npm run --silent bench [-- --json]`: the cost of the DSP floor and of every registered pipeline.
+ * `npm run --silent bench [-- --json]`: the cost of the DSP floor and of the three pipelines.
  * - fft: RealFft.forward against fft.js realTransform at n = 512, in XS computrons (per call, dispatch
  *   subtracted) and in Node microseconds (median of batches);
- * - pipelines: per second of sensor signal at the nominal rate, steady state after a warm-up, in XS
- *   (computrons, allocated bytes as heap slots × 16 as on a 32-bit ESP32, time) and in Node (time);
- *   see measure.ts and pipelines.registry.ts.
- * With --json the last line of output is one JSON object with these figures; otherwise a table.
+ * - pipelines (pipelines.registry.ts): acoustic, vibration and tilt as a node builds them, per second of a
+ *   representative signal at the nominal rate, steady state after a warm-up, in XS (computrons,
+ *   allocated bytes as heap slots × 16 as on a 32-bit ESP32, time) and in Node (time); see measure.ts.
+ * With --json the last line of output is one JSON object with exactly these figures; otherwise a table.
+ *
+ * `npm run --silent bench -- --scenarios [acoustic|vibration|tilt] [--json]`: the same measurement over the
+ * situations of scenarios.registry.ts (ambient alone, threats, busy confusers, tilt input rates), with the
+ * busiest second and the detections.
  */
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { runInXs } from '../helpers/xs/harness';
 import { FFT_BENCH_SIZE, createFftCase } from './fft-case';
 import { measurePipelines } from './measure';
-import type { PipelineFigures } from './measure';
-import registry from './pipelines.registry';
+import type { DetailedFigures, PipelineFigures } from './measure';
+import type { PipelineRegistry } from './pipeline-run';
 
 interface FftFigures {
   n: number;
@@ -58,8 +62,53 @@ function round(value: number, digits: number): number {
   return Math.round(value * scale) / scale;
 }
 
+function contract(f: DetailedFigures): PipelineFigures {
+  return {
+    xs_computrons_per_s: f.xs_computrons_per_s,
+    xs_alloc_bytes_per_s: f.xs_alloc_bytes_per_s,
+    xs_ms_per_s: round(f.xs_ms_per_s, 3),
+    node_ms_per_s: round(f.node_ms_per_s, 4),
+  };
+}
+
+async function loadRegistry(file: string): Promise<PipelineRegistry> {
+  return ((await import(pathToFileURL(file).href)) as { default: PipelineRegistry }).default;
+}
+
+function pipelineTable(registry: PipelineRegistry, figures: Record<string, DetailedFigures>): string[] {
+  const names = Object.keys(figures);
+  const width = Math.max('pipeline'.length, ...names.map((n) => n.length));
+  const lines = ['Per second of signal (mean over the measured seconds; busiest second; allocation in steady state):',
+    `${'pipeline'.padEnd(width)}  XS computrons  busiest second  XS alloc bytes  XS ms  Node ms  detections  measured`];
+  for (const name of names) {
+    const f = figures[name];
+    lines.push(`${name.padEnd(width)}  ${String(f.xs_computrons_per_s).padStart(13)}  ${String(f.xs_computrons_max_per_s).padStart(14)}` +
+      `  ${String(f.xs_alloc_bytes_per_s).padStart(14)}  ${f.xs_ms_per_s.toFixed(2).padStart(5)}  ${f.node_ms_per_s.toFixed(3).padStart(7)}` +
+      `  ${String(f.detections).padStart(10)}  ${f.measured_s} s`);
+  }
+  lines.push('', 'signals:');
+  for (const name of names) lines.push(`  ${name}: ${registry[name]?.description ?? '(not described)'}`);
+  return lines;
+}
+
+async function scenarios(sensor: string | undefined, json: boolean): Promise<void> {
+  const file = fileURLToPath(new URL('./scenarios.registry.ts', import.meta.url));
+  const registry = await loadRegistry(file);
+  const names = Object.keys(registry).filter((name) => sensor === undefined || name.startsWith(`${sensor}:`));
+  if (names.length === 0) throw new Error(`no scenario for '${sensor}' (the scenarios start with acoustic, vibration or tilt)`);
+  const figures = await measurePipelines(file, names);
+  process.stdout.write(json ? `${JSON.stringify({ scenarios: figures })}\n` : `${pipelineTable(registry, figures).join('\n')}\n`);
+}
+
 async function main(): Promise<void> {
-  const json = process.argv.includes('--json');
+  const argv = process.argv.slice(2);
+  const json = argv.includes('--json');
+  const at = argv.indexOf('--scenarios');
+  if (at >= 0) {
+    const sensor = argv[at + 1]?.startsWith('--') === false ? argv[at + 1] : undefined;
+    await scenarios(sensor, json);
+    return;
+  }
   const sizes = json ? [FFT_BENCH_SIZE] : [64, 128, 256, 512, 1024, 2048];
   const xs = await fftInXs(sizes);
   const fftCase = createFftCase();
@@ -69,14 +118,11 @@ async function main(): Promise<void> {
     node: { us: round(timeUs(fftCase.realFft), 2), fftjs_us: round(timeUs(fftCase.fftJs), 2) },
   };
   const registryFile = fileURLToPath(new URL('./pipelines.registry.ts', import.meta.url));
-  const names = Object.keys(registry);
-  const measured = await measurePipelines(registryFile, names);
-  const pipelines: Record<string, PipelineFigures> = {};
-  for (const name of names) {
-    const f = measured[name];
-    pipelines[name] = { ...f, xs_ms_per_s: round(f.xs_ms_per_s, 3), node_ms_per_s: round(f.node_ms_per_s, 4) };
-  }
+  const registry = await loadRegistry(registryFile);
+  const measured = await measurePipelines(registryFile, Object.keys(registry));
   if (json) {
+    const pipelines: Record<string, PipelineFigures> = {};
+    for (const [name, f] of Object.entries(measured)) pipelines[name] = contract(f);
     process.stdout.write(`${JSON.stringify({ fft, pipelines })}\n`);
     return;
   }
@@ -89,14 +135,8 @@ async function main(): Promise<void> {
       return `${String(n).padStart(8)}   ${String(f.computrons).padStart(30)}   ${String(f.fftjs_computrons).padStart(20)}   ${(f.computrons / f.fftjs_computrons).toFixed(2).padStart(5)}`;
     }),
     '',
-    'Pipelines, per second of signal   XS computrons   XS alloc bytes   XS ms   Node ms',
+    ...pipelineTable(registry, measured),
   ];
-  if (names.length === 0) lines.push('  (none registered in host-tests/bench/pipelines.registry.ts)');
-  for (const name of names) {
-    const f = pipelines[name];
-    lines.push(`  ${name.padEnd(31)}${String(f.xs_computrons_per_s).padStart(14)}${String(f.xs_alloc_bytes_per_s).padStart(17)}` +
-      `${f.xs_ms_per_s.toFixed(2).padStart(8)}${f.node_ms_per_s.toFixed(3).padStart(10)}`);
-  }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

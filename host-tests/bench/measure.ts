@@ -29,10 +29,19 @@ export interface PipelineFigures {
 }
 
 export interface MeasureOptions {
-  /** Seconds pushed before measuring (state settles, noise floors learn). */
+  /** Seconds pushed before measuring (state settles, noise floors learn); an entry's own warmupS wins. */
   warmupS?: number;
-  /** Seconds measured, each as its own XS command. */
+  /** Seconds measured, each as its own XS command; an entry's own measureS wins. */
   measureS?: number;
+}
+
+/** The contract's figures plus what the scenario view shows. */
+export interface DetailedFigures extends PipelineFigures {
+  /** The busiest measured second. */
+  xs_computrons_max_per_s: number;
+  /** Detections decided in the measured seconds. */
+  detections: number;
+  measured_s: number;
 }
 
 const serveModule = fileURLToPath(new URL('./pipeline-bench-xs.ts', import.meta.url));
@@ -49,15 +58,21 @@ function mean(values: number[]): number {
   return values.reduce((sum, v) => sum + v, 0) / values.length;
 }
 
+function spans(registry: PipelineRegistry, name: string, options: MeasureOptions): { warmupS: number; measureS: number } {
+  const entry = registry[name];
+  return { warmupS: entry?.warmupS ?? options.warmupS ?? 2, measureS: entry?.measureS ?? options.measureS ?? 3 };
+}
+
+type XsFigures = Omit<DetailedFigures, 'node_ms_per_s'>;
+
 /** XS figures for several pipelines of one registry module (its default export), one XS run each. */
-export async function measureInXs(registryFile: string, names: string[], options: MeasureOptions = {}): Promise<Map<string, Omit<PipelineFigures, 'node_ms_per_s'>>> {
-  const warmupS = options.warmupS ?? 2;
-  const measureS = options.measureS ?? 3;
+async function measureInXs(registryFile: string, registry: PipelineRegistry, names: string[], options: MeasureOptions): Promise<Map<string, XsFigures>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vitrine-bench-'));
-  const figures = new Map<string, Omit<PipelineFigures, 'node_ms_per_s'>>();
+  const figures = new Map<string, XsFigures>();
   try {
     const entry = writeEntry(dir, registryFile);
     for (const name of names) {
+      const { warmupS, measureS } = spans(registry, name, options);
       const commands: XsCommand[] = [{ name: 'prepare', arg: { name, seconds: warmupS + measureS } }];
       for (let s = 0; s < warmupS; s++) commands.push({ name: 'second', arg: s });
       commands.push({ name: 'noop', gcBefore: true });
@@ -67,10 +82,14 @@ export async function measureInXs(registryFile: string, names: string[], options
       const measured = run.results.slice(2 + warmupS);
       if (noop === undefined || noop.name !== 'noop' || measured.length !== measureS) throw new Error('bench: unexpected XS results');
       const slots = (r: XsCommandResult): number => (r.allocatedSlots ?? NaN) - (noop.allocatedSlots ?? NaN);
+      const computrons = measured.map((r) => r.computrons - noop.computrons);
       figures.set(name, {
-        xs_computrons_per_s: Math.round(mean(measured.map((r) => r.computrons - noop.computrons))),
+        xs_computrons_per_s: Math.round(mean(computrons)),
         xs_alloc_bytes_per_s: Math.round(mean(measured.map(slots)) * SLOT_BYTES_ESP32),
         xs_ms_per_s: mean(measured.map((r) => r.xsMs)),
+        xs_computrons_max_per_s: Math.max(...computrons),
+        detections: measured.reduce((sum, r) => sum + Number(r.value), 0),
+        measured_s: measureS,
       });
     }
   } finally {
@@ -81,8 +100,7 @@ export async function measureInXs(registryFile: string, names: string[], options
 
 /** Node wall time per second of signal: the median of `passes` passes over the measured seconds. */
 export function measureInNode(registry: PipelineRegistry, name: string, options: MeasureOptions & { passes?: number } = {}): number {
-  const warmupS = options.warmupS ?? 2;
-  const measureS = options.measureS ?? 3;
+  const { warmupS, measureS } = spans(registry, name, options);
   const run = preparePipelineRun(registry, name, warmupS + measureS);
   for (let s = 0; s < warmupS; s++) run.pushSecond(s);
   const perPass: number[] = [];
@@ -95,11 +113,11 @@ export function measureInNode(registry: PipelineRegistry, name: string, options:
   return perPass[Math.floor(perPass.length / 2)];
 }
 
-/** Both: every figure of the bench contract for each named pipeline of the registry module. */
-export async function measurePipelines(registryFile: string, names: string[], options: MeasureOptions = {}): Promise<Record<string, PipelineFigures>> {
+/** Both: every figure for each named pipeline of the registry module (the contract's four and the detail). */
+export async function measurePipelines(registryFile: string, names: string[], options: MeasureOptions = {}): Promise<Record<string, DetailedFigures>> {
   const registry = ((await import(pathToFileURL(registryFile).href)) as { default: PipelineRegistry }).default;
-  const xs = await measureInXs(registryFile, names, options);
-  const out: Record<string, PipelineFigures> = {};
+  const xs = await measureInXs(registryFile, registry, names, options);
+  const out: Record<string, DetailedFigures> = {};
   for (const name of names) {
     const figures = xs.get(name);
     if (figures === undefined) throw new Error(`bench: no XS figures for ${name}`);

@@ -17,6 +17,11 @@ export interface PipelineBenchEntry {
   unitsPerCount: number;
   /** Frames per delivered block, as the device's source delivers them. */
   blockFrames: number;
+  /** What the signal is, in a few words (printed with the figures). */
+  description?: string;
+  /** Seconds pushed before measuring and seconds measured, when the bench's defaults (2 and 3) do not suit. */
+  warmupS?: number;
+  measureS?: number;
 }
 
 /** Benchmarked pipelines by name (the bench reports them under these names). */

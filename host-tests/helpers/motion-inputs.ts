@@ -11,6 +11,7 @@ import { MotionScene, drawScene } from '../../simulator/signals/motion/scene';
 import { sensorModel } from '../../simulator/signals/motion/sensor';
 import { drawTilt, tiltSignal } from '../../simulator/signals/motion/tilt';
 import type { MotionInput } from '../xs/cases/motion-case';
+import { accelerometerBlockFrames } from '../../simulator/eval/sensor-pipeline';
 
 export function toCounts(signal: Signal, unitsPerCount: number): number[] {
   return Array.from(signal.data, (v) => Math.max(-32768, Math.min(32767, Math.round(v / unitsPerCount))));
@@ -50,5 +51,5 @@ export function ambientInput(seconds: number, rateHz = 1600, seed = 13): MotionI
 export function tiltInput(rateHz: number, angleDeg = 0.8, seed = 14): MotionInput {
   const rng = new Rng(seed);
   const params = drawTilt(rng, DEFAULT_MOTION_RANGES.tilt, { rateHz, durationS: 12, onsetS: 8, angleDeg });
-  return input('tilt', tiltSignal(rng, params), params.sensor, rateHz <= 100 ? Math.max(1, Math.round(rateHz / 10)) : 32);
+  return input('tilt', tiltSignal(rng, params), params.sensor, accelerometerBlockFrames(rateHz));
 }

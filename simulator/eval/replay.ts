@@ -5,6 +5,7 @@
  */
 import type { Detection } from '../../firmware/detect/types';
 import type { Pipeline } from '../../firmware/node/pipeline';
+import type { SampleBlock } from '../../firmware/ports';
 import { feedBlocks, type BlockFeedOptions, type Signal } from '../signals/signal';
 
 export interface TimedDetection extends Detection {
@@ -12,15 +13,39 @@ export interface TimedDetection extends Detection {
   publishS: number;
 }
 
-export function replay(pipeline: Pipeline, signal: Signal, feed: BlockFeedOptions): TimedDetection[] {
+export interface ReplayOptions {
+  /**
+   * A flex of the pane at this time (ms from the start of the signal), as the accelerometer of a
+   * dual-technology node reports it: noted to the pipeline before the first block that starts at or
+   * after it (the accelerometer's block holding the flex has been captured by then).
+   */
+  flexAtMs?: number;
+  /** Peak of that flex, g. */
+  flexPeakG?: number;
+  /** Called with every block after the pipeline took it (the end of the block is the node's "now"). */
+  afterBlock?(block: SampleBlock, detections: readonly Detection[]): void;
+}
+
+/** The end of a block in ms from the start of the signal. */
+export function blockEndMs(block: SampleBlock, t0Ms = 0): number {
+  return block.t0Ms + (block.frames * 1000) / block.rateHz - t0Ms;
+}
+
+export function replay(pipeline: Pipeline, signal: Signal, feed: BlockFeedOptions, options: ReplayOptions = {}): TimedDetection[] {
   const found: TimedDetection[] = [];
+  const t0Ms = feed.t0Ms ?? 0;
+  let flexPending = options.flexAtMs !== undefined;
   feedBlocks(signal, feed, (block) => {
-    const detections = pipeline.push(block);
-    if (detections.length === 0) return;
-    const blockEndMs = block.t0Ms + (block.frames * 1000) / block.rateHz - (feed.t0Ms ?? 0);
-    for (const d of detections) {
-      found.push({ ...d, features: { ...d.features }, publishS: Math.max(blockEndMs, d.decidedMs - (feed.t0Ms ?? 0)) / 1000 });
+    if (flexPending && block.t0Ms - t0Ms >= (options.flexAtMs as number)) {
+      pipeline.noteFlex?.((options.flexAtMs as number) + t0Ms, options.flexPeakG ?? 0.5);
+      flexPending = false;
     }
+    const detections = pipeline.push(block);
+    const endMs = blockEndMs(block, t0Ms);
+    for (const d of detections) {
+      found.push({ ...d, features: { ...d.features }, publishS: Math.max(endMs, d.decidedMs - t0Ms) / 1000 });
+    }
+    options.afterBlock?.(block, detections);
   });
   return found;
 }

@@ -1,40 +1,63 @@
 /**
  * Scores detections against labelled cases: recall per threat and level, false alarms per confuser
  * class, and latency from the event's onset to the time the node would publish.
+ *
+ * In a threat case, the first detection of the threat's type published within the hit window (from
+ * HIT_EARLY_S before the onset to HIT_LATE_S after the end) is the hit. Detections of that type outside
+ * the window are stray (they cannot be this event); detections of another threat type are cross
+ * detections (an impact while a grinder bites: an attack all the same), reported apart from false
+ * alarms. In a confuser or ambient case every detection is a false alarm.
  */
 import type { ThreatType } from '../../firmware/detect/types';
-import type { LabelledCase, SensorChannel } from '../signals/corpus';
+import type { LabelledCase } from '../signals/corpus';
+import { parseInstants } from '../signals/motion/timing';
 import type { TimedDetection } from './replay';
 
-/** A detection of the right type counts from just before the onset until this long after the event ends. */
-export const HIT_GRACE_AFTER_END_S = 2;
-const HIT_GRACE_BEFORE_ONSET_S = 0.05;
+/** The hit window: a detection may come this early (onsets are estimates) ... */
+export const HIT_EARLY_S = 0.2;
+/** ... and this long after the event ends (a grinder decides after several cuts). */
+export const HIT_LATE_S = 3;
+/** Recall is judged at event levels from this many dB over the floor up (levels without a figure count too). */
+export const JUDGED_LEVEL_DB = 10;
 
 export interface CaseOutcome {
   case: LabelledCase;
   detections: TimedDetection[];
 }
 
+export interface CaseVerdict {
+  /** Threat cases: the detection that found the event. */
+  hit: TimedDetection | undefined;
+  /** Publish time of the hit minus its reference (the onset; for impacts the blow that completed the count), ms. */
+  latencyMs: number | null;
+  /** Threat cases: detections of the threat's type outside the hit window. */
+  stray: number;
+  /** Threat cases: detections of other threat types. */
+  cross: number;
+  /** Confuser and ambient cases: every detection. */
+  falseAlarms: number;
+}
+
 export interface RecallRow {
-  sensor: SensorChannel;
   threat: ThreatType;
-  /** Event level above the ambient floor in dB, or null where the corpus gives none. */
+  /** `+20 dB` over the floor, or the variant where the corpus gives no level (`heavy`, `0.80deg`). */
+  level: string;
   levelDb: number | null;
   cases: number;
   detected: number;
   recall: number;
-  /** Detections of other threat types during these cases (e.g. an impact while a grinder cuts). */
-  otherDetections: number;
+  crossDetections: number;
+  strayDetections: number;
   missed: string[];
 }
 
 export interface FalseAlarmRow {
-  sensor: SensorChannel;
   group: string;
   cases: number;
-  falseAlarms: number;
-  alarmTypes: ThreatType[];
+  /** Cases with at least one detection, and all their detections. */
   alarmedCases: string[];
+  alarms: number;
+  alarmTypes: ThreatType[];
 }
 
 export interface LatencyRow {
@@ -45,16 +68,24 @@ export interface LatencyRow {
   maxMs: number | null;
 }
 
+export interface EvalSummary {
+  cases: number;
+  threatCases: number;
+  detected: number;
+  /** Lowest recall over the rows at JUDGED_LEVEL_DB or more (1 when there are none). */
+  minRecall: number;
+  confuserCases: number;
+  /** Confuser and ambient cases with any detection. */
+  alarmedConfuserCases: number;
+  strayDetections: number;
+  crossDetections: number;
+}
+
 export interface EvalReport {
   recall: RecallRow[];
   falseAlarms: FalseAlarmRow[];
   latency: LatencyRow[];
-  summary: {
-    cases: number;
-    /** Lowest recall over every threat and level at least 10 dB above the floor (levels without a figure count). */
-    minRecall: number;
-    falseAlarms: number;
-  };
+  summary: EvalSummary;
 }
 
 /** Linear-interpolated quantile of sorted values (q in 0..1). */
@@ -67,65 +98,101 @@ export function quantile(sorted: readonly number[], q: number): number | null {
   return lowValue + ((sorted[high] as number) - lowValue) * (position - low);
 }
 
-function firstHit(outcome: CaseOutcome): TimedDetection | undefined {
+function tenths(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 10) / 10;
+}
+
+/** The level a threat case is reported under. */
+export function levelOf(c: LabelledCase): string {
+  if (c.levelDb !== undefined) return `+${c.levelDb} dB`;
+  const prefix = `${c.threat}/`;
+  return c.group.startsWith(prefix) ? c.group.slice(prefix.length) : c.group;
+}
+
+/** What latency is measured from: the onset, or for a series of blows the last blow before the decision. */
+function referenceS(c: LabelledCase, decidedS: number): number {
+  const onsetS = c.onsetS ?? 0;
+  if (c.threat !== 'impact' || typeof c.params.blowTimesS !== 'string') return onsetS;
+  let reference = onsetS;
+  for (const t of parseInstants(c.params.blowTimesS)) if (t <= decidedS) reference = t;
+  return reference;
+}
+
+export function judgeCase(outcome: CaseOutcome): CaseVerdict {
   const c = outcome.case;
-  if (c.threat === null || c.onsetS === null) return undefined;
-  const from = c.onsetS - HIT_GRACE_BEFORE_ONSET_S;
-  const to = (c.endS ?? c.onsetS) + HIT_GRACE_AFTER_END_S;
-  return outcome.detections.find((d) => d.type === c.threat && d.publishS >= from && d.publishS <= to);
+  if (c.threat === null) return { hit: undefined, latencyMs: null, stray: 0, cross: 0, falseAlarms: outcome.detections.length };
+  const from = (c.onsetS ?? 0) - HIT_EARLY_S;
+  const to = (c.endS ?? c.onsetS ?? 0) + HIT_LATE_S;
+  let hit: TimedDetection | undefined;
+  let stray = 0;
+  let cross = 0;
+  for (const d of outcome.detections) {
+    if (d.type !== c.threat) cross++;
+    else if (d.publishS < from || d.publishS > to) stray++;
+    else hit ??= d;
+  }
+  const latencyMs = hit === undefined ? null : (hit.publishS - referenceS(c, hit.decidedMs / 1000)) * 1000;
+  return { hit, latencyMs, stray, cross, falseAlarms: 0 };
 }
 
 export function scoreOutcomes(outcomes: readonly CaseOutcome[]): EvalReport {
+  // Maps keep the corpus's order: levels ascending, grades light to shock, angles ascending.
   const recall = new Map<string, RecallRow>();
   const falseAlarms = new Map<string, FalseAlarmRow>();
   const latencies = new Map<ThreatType, number[]>();
   for (const outcome of outcomes) {
     const c = outcome.case;
+    const verdict = judgeCase(outcome);
     if (c.threat === null) {
-      const key = `${c.sensor}/${c.group}`;
-      const row = falseAlarms.get(key) ?? { sensor: c.sensor, group: c.group, cases: 0, falseAlarms: 0, alarmTypes: [], alarmedCases: [] };
+      const row = falseAlarms.get(c.group) ?? { group: c.group, cases: 0, alarmedCases: [], alarms: 0, alarmTypes: [] };
       row.cases++;
-      if (outcome.detections.length > 0) {
-        row.falseAlarms += outcome.detections.length;
+      if (verdict.falseAlarms > 0) {
+        row.alarms += verdict.falseAlarms;
         row.alarmedCases.push(c.id);
         for (const d of outcome.detections) if (!row.alarmTypes.includes(d.type)) row.alarmTypes.push(d.type);
       }
-      falseAlarms.set(key, row);
+      falseAlarms.set(c.group, row);
       continue;
     }
-    const levelDb = c.levelDb ?? null;
-    const key = `${c.sensor}/${c.threat}/${levelDb}`;
-    const row = recall.get(key) ?? { sensor: c.sensor, threat: c.threat, levelDb, cases: 0, detected: 0, recall: 0, otherDetections: 0, missed: [] };
+    const level = levelOf(c);
+    const key = `${c.threat}\u0000${level}`;
+    const row = recall.get(key) ?? {
+      threat: c.threat, level, levelDb: c.levelDb ?? null, cases: 0, detected: 0, recall: 0, crossDetections: 0, strayDetections: 0, missed: [],
+    };
     row.cases++;
-    const hit = firstHit(outcome);
-    if (hit === undefined) {
+    if (verdict.hit === undefined) {
       row.missed.push(c.id);
     } else {
       row.detected++;
       const list = latencies.get(c.threat) ?? [];
-      list.push((hit.publishS - (c.onsetS ?? 0)) * 1000);
+      list.push(verdict.latencyMs as number);
       latencies.set(c.threat, list);
     }
-    row.otherDetections += outcome.detections.filter((d) => d.type !== c.threat).length;
+    row.crossDetections += verdict.cross;
+    row.strayDetections += verdict.stray;
     row.recall = row.detected / row.cases;
     recall.set(key, row);
   }
-  const recallRows = [...recall.values()].sort((a, b) =>
-    a.sensor.localeCompare(b.sensor) || a.threat.localeCompare(b.threat) || (a.levelDb ?? -1e9) - (b.levelDb ?? -1e9));
+  const recallRows = [...recall.values()].sort((a, b) => a.threat.localeCompare(b.threat));
   const latencyRows: LatencyRow[] = [...latencies.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([threat, values]) => {
     const sorted = [...values].sort((a, b) => a - b);
-    return { threat, detected: sorted.length, p50Ms: quantile(sorted, 0.5), p95Ms: quantile(sorted, 0.95), maxMs: sorted[sorted.length - 1] ?? null };
+    return { threat, detected: sorted.length, p50Ms: tenths(quantile(sorted, 0.5)), p95Ms: tenths(quantile(sorted, 0.95)), maxMs: tenths(sorted[sorted.length - 1] ?? null) };
   });
-  const counted = recallRows.filter((r) => r.levelDb === null || r.levelDb >= 10);
-  const falseAlarmRows = [...falseAlarms.values()].sort((a, b) => a.sensor.localeCompare(b.sensor) || a.group.localeCompare(b.group));
+  const judged = recallRows.filter((r) => r.levelDb === null || r.levelDb >= JUDGED_LEVEL_DB);
+  const falseAlarmRows = [...falseAlarms.values()];
   return {
     recall: recallRows,
     falseAlarms: falseAlarmRows,
     latency: latencyRows,
     summary: {
       cases: outcomes.length,
-      minRecall: counted.length === 0 ? 0 : Math.min(...counted.map((r) => r.recall)),
-      falseAlarms: falseAlarmRows.reduce((sum, r) => sum + r.falseAlarms, 0),
+      threatCases: recallRows.reduce((n, r) => n + r.cases, 0),
+      detected: recallRows.reduce((n, r) => n + r.detected, 0),
+      minRecall: judged.length === 0 ? 1 : Math.min(...judged.map((r) => r.recall)),
+      confuserCases: falseAlarmRows.reduce((n, r) => n + r.cases, 0),
+      alarmedConfuserCases: falseAlarmRows.reduce((n, r) => n + r.alarmedCases.length, 0),
+      strayDetections: recallRows.reduce((n, r) => n + r.strayDetections, 0),
+      crossDetections: recallRows.reduce((n, r) => n + r.crossDetections, 0),
     },
   };
 }

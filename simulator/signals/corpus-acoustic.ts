@@ -2,7 +2,7 @@
  * The labelled acoustic corpus: glass breaks of every glass type at levels 10, 20 and 30 dB (and more)
  * above the ambient floor, every confuser class at realistic and loud levels, and ambient alone, each
  * in one of the ambient profiles. `size: 'small'` is for CI (about a minute of audio per set), `full`
- * for `npm run eval:acoustic`. `holdout: true` draws every parameter from the holdout ranges.
+ * for `npm run eval`. `holdout: true` draws every parameter from the holdout ranges.
  *
  * Levels: an event's level is its active level (level.ts) at the microphone, relative to the ambient
  * floor (the ambient's RMS). The active level is capped at −15 dBFS (about 105 dB SPL on a −26 dBFS /

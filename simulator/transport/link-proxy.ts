@@ -3,7 +3,9 @@
  * break the link the way Wi-Fi breaks: `drop()` makes it silent (bytes are held, not refused, and
  * neither side learns anything until a keepalive runs out), `restore()` delivers what was held, as TCP
  * retransmission would, and passes on any close that happened meanwhile. New connections made while
- * the link is down wait, unanswered, until it comes back or the client gives up.
+ * the link is down wait, unanswered, until it comes back or the client gives up. `vanish()` is a node
+ * losing power: its connections end on its side, while the broker's side stays open and silent until
+ * the broker's keepalive gives up on it.
  */
 import net from 'node:net';
 import { closeServer, listen } from '../broker/ports';
@@ -23,6 +25,12 @@ export interface LinkProxy {
   readonly dropped: boolean;
   drop(): void;
   restore(): void;
+  /**
+   * The node vanishes without a word (power loss): its current connections are cut on the node's side
+   * while the broker's side stays open and silent until the broker gives up on it (keepalive), as when
+   * a device loses power and never sends FIN. New connections pass normally.
+   */
+  vanish(): void;
   /** Connections currently open through the proxy. */
   connectionCount(): number;
   /** Closes the proxy and every connection through it. */
@@ -43,12 +51,15 @@ class Pipe {
   readonly toClient: Buffer[] = [];
   clientClosed = false;
   upstreamClosed = false;
+  /** Cut on the node's side by vanish(): nothing passes either way, and the broker's side is left open. */
+  vanished = false;
   readonly #link: LinkState;
 
   constructor(client: net.Socket, link: LinkState) {
     this.client = client;
     this.#link = link;
     client.on('data', (chunk: Buffer) => {
+      if (this.vanished) return;
       if (this.#link.dropped || this.upstream === undefined || this.upstream.connecting) this.toUpstream.push(chunk);
       else this.upstream.write(chunk);
     });
@@ -65,6 +76,7 @@ class Pipe {
     this.upstream = upstream;
     upstream.on('connect', () => this.flush());
     upstream.on('data', (chunk: Buffer) => {
+      if (this.vanished) return;
       if (this.#link.dropped) this.toClient.push(chunk);
       else this.client.write(chunk);
     });
@@ -75,9 +87,18 @@ class Pipe {
     });
   }
 
+  /** The node's end is gone; the broker's end stays open and hears nothing more. */
+  vanish(): void {
+    this.vanished = true;
+    this.toUpstream.length = 0;
+    this.toClient.length = 0;
+    this.client.destroy();
+    if (this.upstream === undefined) this.#link.forget(this);
+  }
+
   /** Passes held bytes on, once the link is up again. */
   flush(): void {
-    if (this.#link.dropped) return;
+    if (this.vanished || this.#link.dropped) return;
     if (this.upstream === undefined && !this.clientClosed) this.connectUpstream();
     if (this.upstream !== undefined && !this.upstream.connecting && !this.upstreamClosed) {
       for (const chunk of this.toUpstream.splice(0)) this.upstream.write(chunk);
@@ -88,6 +109,10 @@ class Pipe {
 
   /** Passes a close from one side to the other, but only while the link is up. */
   settle(): void {
+    if (this.vanished) {
+      if (this.upstreamClosed || this.upstream === undefined) this.#link.forget(this);
+      return;
+    }
     if (this.#link.dropped) return;
     if (this.clientClosed) this.upstream?.destroy();
     if (this.upstreamClosed) this.client.end();
@@ -127,8 +152,11 @@ export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkPro
       link.dropped = false;
       for (const pipe of [...pipes]) pipe.flush();
     },
+    vanish(): void {
+      for (const pipe of [...pipes]) if (!pipe.vanished) pipe.vanish();
+    },
     connectionCount(): number {
-      return [...pipes].filter((pipe) => !pipe.clientClosed).length;
+      return [...pipes].filter((pipe) => !pipe.clientClosed && !pipe.vanished).length;
     },
     async close(): Promise<void> {
       const closing = closeServer(server);

@@ -7,7 +7,7 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 describe('bench command (npm run bench -- --json)', function () {
   this.timeout(60_000);
 
-  it('prints one JSON object with the FFT figures as its last line', function () {
+  it('prints one JSON object with the FFT figures and the three pipelines as its last line', function () {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'host-tests/bench/bench.ts', '--json'], { cwd: root, encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
     const last = result.stdout.trim().split('\n').pop() ?? '';
@@ -19,8 +19,24 @@ describe('bench command (npm run bench -- --json)', function () {
     assert.ok(figures.fft.xs.computrons > 50_000, `RealFft: ${figures.fft.xs.computrons} computrons`);
     assert.ok(figures.fft.xs.computrons <= figures.fft.xs.fftjs_computrons, 'RealFft costs no more computrons than fft.js realTransform');
     assert.ok(figures.fft.node.us > 0 && figures.fft.node.fftjs_us > 0);
+    assert.deepEqual(Object.keys(figures.pipelines), ['acoustic', 'vibration', 'tilt']);
     for (const [name, pipeline] of Object.entries(figures.pipelines)) {
       assert.deepEqual(Object.keys(pipeline).sort(), ['node_ms_per_s', 'xs_alloc_bytes_per_s', 'xs_computrons_per_s', 'xs_ms_per_s'], name);
+      assert.ok(pipeline.xs_computrons_per_s > 10_000 && pipeline.xs_ms_per_s > 0 && pipeline.node_ms_per_s > 0, `${name}: ${JSON.stringify(pipeline)}`);
+      // Computrons and slots are deterministic: the pipelines allocate nothing in steady state.
+      assert.equal(pipeline.xs_alloc_bytes_per_s, 0, name);
     }
+  });
+
+  it('--scenarios tilt --json measures the tilt pipeline fed at each accelerometer rate, with the busiest second and detections', function () {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'host-tests/bench/bench.ts', '--scenarios', 'tilt', '--json'], { cwd: root, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    const { scenarios } = JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as { scenarios: Record<string, Record<string, number>> };
+    assert.deepEqual(Object.keys(scenarios), ['tilt: 50 Hz input', 'tilt: 400 Hz input', 'tilt: 1344 Hz input', 'tilt: 1600 Hz input']);
+    for (const [name, f] of Object.entries(scenarios)) {
+      assert.ok(f.xs_computrons_max_per_s >= f.xs_computrons_per_s && f.measured_s === 3 && f.detections === 0, `${name}: ${JSON.stringify(f)}`);
+    }
+    // Averaging a faster stream down to 50 Hz costs more.
+    assert.ok(scenarios['tilt: 1600 Hz input'].xs_computrons_per_s > scenarios['tilt: 50 Hz input'].xs_computrons_per_s);
   });
 });

@@ -7,32 +7,43 @@ function interleaved(frames: number, channels: number): Int16Array {
   return out;
 }
 
+/** Averages and their last input frames, feeding `input` in blocks whose sizes vary. */
+function inPieces(averager: BlockAverager, input: Int16Array, frames: number): { values: number[]; ends: number[] } {
+  const channels = averager.channels;
+  const values: number[] = [];
+  const ends: number[] = [];
+  const out = new Float32Array(averager.maxOutputFrames(100) * channels);
+  const endFrames = new Int32Array(averager.maxOutputFrames(100));
+  for (let start = 0, size = 7; start < frames; start += size, size = (size * 5) % 97 + 1) {
+    const count = Math.min(size, frames - start);
+    const written = averager.process(input, count, out, endFrames, start);
+    values.push(...out.subarray(0, written * channels));
+    ends.push(...endFrames.subarray(0, written));
+  }
+  return { values, ends };
+}
+
 describe('dsp/decimate BlockAverager', function () {
-  it('averages each channel over `factor` frames', function () {
-    const averager = new BlockAverager({ channels: 3, factor: 4 });
+  it('averages each channel over inRateHz / outRateHz frames', function () {
+    const averager = new BlockAverager({ channels: 3, inRateHz: 200, outRateHz: 50 });
     const input = new Int16Array([1, 10, -100, 3, 20, -100, 5, 30, -100, 7, 40, -101, 9, 9, 9]);
     const output = new Float64Array(6);
-    assert.equal(averager.process(input, 5, output), 1);
+    const ends = new Int32Array(2);
+    assert.equal(averager.process(input, 5, output, ends), 1);
     assert.deepEqual([...output.subarray(0, 3)], [4, 25, -100.25]);
+    assert.equal(ends[0], 3);
   });
 
   for (const channels of [1, 2, 3]) {
     it(`gives the same stream whatever the block sizes (sums carry over blocks), ${channels} channel(s)`, function () {
-      const factor = 32;
       const input = interleaved(1600, channels);
-      const whole = new BlockAverager({ channels, factor });
+      const whole = new BlockAverager({ channels, inRateHz: 1600, outRateHz: 50 });
       const expected = new Float64Array(whole.maxOutputFrames(1600) * channels);
       assert.equal(whole.process(input, 1600, expected), 50);
-      const pieces = new BlockAverager({ channels, factor });
-      const got: number[] = [];
-      const out = new Float32Array(pieces.maxOutputFrames(100) * channels);
-      for (let start = 0, size = 7; start < 1600; start += size, size = (size * 5) % 97 + 1) {
-        const frames = Math.min(size, 1600 - start);
-        const written = pieces.process(input.subarray(start * channels), frames, out);
-        got.push(...out.subarray(0, written * channels));
-      }
-      assert.equal(got.length, expected.length);
-      got.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-3, `value ${i}: ${v} vs ${expected[i]}`));
+      const got = inPieces(new BlockAverager({ channels, inRateHz: 1600, outRateHz: 50 }), input, 1600);
+      assert.equal(got.values.length, expected.length);
+      got.values.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-3, `value ${i}: ${v} vs ${expected[i]}`));
+      assert.deepEqual(got.ends, Array.from({ length: 50 }, (_, k) => 32 * k + 31));
       // Check one average by hand: the second output frame, last channel.
       let sum = 0;
       for (let f = 32; f < 64; f++) sum += input[f * channels + channels - 1];
@@ -40,8 +51,34 @@ describe('dsp/decimate BlockAverager', function () {
     });
   }
 
+  it('takes a ratio that is not whole (1344 → 50 Hz): groups of 26 or 27 frames, exactly 50 averages per 1344 frames', function () {
+    const input = interleaved(1344 * 10, 3);
+    const { values, ends } = inPieces(new BlockAverager({ channels: 3, inRateHz: 1344, outRateHz: 50 }), input, 1344 * 10);
+    assert.equal(ends.length, 500);
+    assert.equal(ends[499], 1344 * 10 - 1);
+    const sizes = ends.map((end, k) => end - (k === 0 ? -1 : ends[k - 1]));
+    assert.deepEqual([...new Set(sizes)].sort(), [26, 27]);
+    // Each average closes at the first frame whose end time reaches the next 20 ms mark.
+    ends.forEach((end, k) => assert.equal(end, Math.ceil(((k + 1) * 1344) / 50) - 1, `average ${k}`));
+    let sum = 0;
+    for (let f = ends[0] + 1; f <= ends[1]; f++) sum += input[f * 3 + 1];
+    assert.ok(Math.abs(values[4] - sum / sizes[1]) < 1e-3);
+  });
+
+  it('passes frames through at equal rates, and setInputRate starts again at the new rate', function () {
+    const averager = new BlockAverager({ channels: 1, inRateHz: 50, outRateHz: 50 });
+    const out = new Float64Array(4);
+    assert.equal(averager.process(new Int16Array([5, -7, 9]), 3, out), 3);
+    assert.deepEqual([...out.subarray(0, 3)], [5, -7, 9]);
+    averager.process(new Int16Array([100]), 1, out);
+    averager.setInputRate(100);
+    assert.equal(averager.inRateHz, 100);
+    assert.equal(averager.process(new Int16Array([2, 4, 6]), 3, out), 1);
+    assert.equal(out[0], 3);
+  });
+
   it('reset drops a partial average', function () {
-    const averager = new BlockAverager({ channels: 1, factor: 2 });
+    const averager = new BlockAverager({ channels: 1, inRateHz: 100, outRateHz: 50 });
     const out = new Float64Array(2);
     averager.process(new Int16Array([100]), 1, out);
     averager.reset();
@@ -50,10 +87,13 @@ describe('dsp/decimate BlockAverager', function () {
   });
 
   it('refuses bad options and buffers too small for the block', function () {
-    assert.throws(() => new BlockAverager({ channels: 0, factor: 2 }), /channels must be a positive integer, got 0/);
-    assert.throws(() => new BlockAverager({ channels: 3, factor: 1.5 }), /factor must be an integer from 1 to 65536, got 1.5/);
-    const averager = new BlockAverager({ channels: 3, factor: 2 });
-    assert.throws(() => averager.process(new Int16Array(5), 2, new Float64Array(3)), /input holds 5 samples, not 2 frames of 3/);
-    assert.throws(() => averager.process(new Int16Array(12), 4, new Float64Array(3)), /output holds 3 samples/);
+    assert.throws(() => new BlockAverager({ channels: 0, inRateHz: 100, outRateHz: 50 }), /channels must be a positive integer, got 0/);
+    assert.throws(() => new BlockAverager({ channels: 3, inRateHz: 100, outRateHz: 0 }), /outRateHz must be a positive number, got 0/);
+    assert.throws(() => new BlockAverager({ channels: 3, inRateHz: 40, outRateHz: 50 }), /inRateHz must be from outRateHz \(50\) to 65536 times it, got 40/);
+    const averager = new BlockAverager({ channels: 3, inRateHz: 100, outRateHz: 50 });
+    assert.throws(() => averager.process(new Int16Array(5), 2, new Float64Array(3)), /input holds 5 samples, not 2 frames of 3 from frame 0/);
+    assert.throws(() => averager.process(new Int16Array(12), 4, new Float64Array(3)), /output holds 3 samples; these 4 frames complete 2 averages/);
+    assert.throws(() => averager.process(new Int16Array(12), 4, new Float64Array(6), new Int32Array(1)), /endFrames holds 1 entries/);
+    assert.throws(() => averager.process(new Int16Array(12), 2, new Float64Array(6), undefined, 3), /not 2 frames of 3 from frame 3/);
   });
 });

@@ -66,7 +66,7 @@ export function createDspKernels(): DspKernels {
   const filtered = new Float64Array(FFT_SIZE);
   const floor = new NoiseFloorTracker();
   let floorStep = 0;
-  const averager = new BlockAverager({ channels: 3, factor: 32 });
+  const averager = new BlockAverager({ channels: 3, inRateHz: VIB_RATE_HZ, outRateHz: 50 });
   const averaged = new Float64Array(3);
   const micBinHz = MIC_RATE_HZ / FFT_SIZE;
   const vibBinHz = VIB_RATE_HZ / FFT_SIZE;

@@ -3,8 +3,6 @@ import { TiltPipeline } from '../../../firmware/node/pipeline-tilt';
 import { VibrationPipeline } from '../../../firmware/node/pipeline-vibration';
 import type { Pipeline } from '../../../firmware/node/pipeline';
 import type { SampleBlock } from '../../../firmware/ports';
-import { MotionBlockStats } from '../../../firmware/detect/motion-block';
-import { RealFft } from '../../../firmware/dsp/fft';
 
 export interface MotionInput {
   kind: 'vibration' | 'tilt';
@@ -35,12 +33,6 @@ export class MotionRunner {
   readonly #blockFrames: number;
   #next = 0;
   flexCount = 0;
-  readonly #stats = new MotionBlockStats();
-  readonly #fft = new RealFft(256);
-  readonly #fftInput = Float64Array.from({ length: 256 }, (_, i) => Math.sin(0.7 * i) + 0.3 * Math.sin(2.1 * i));
-  readonly #fftRe = new Float64Array(129);
-  readonly #fftIm = new Float64Array(129);
-  readonly #fftPower = new Float64Array(129);
 
   constructor(input: MotionInput) {
     const frames = input.samples.length / 3;
@@ -77,20 +69,6 @@ export class MotionRunner {
       }
     }
     return detections;
-  }
-
-  /** Only the shared per-sample front end over the next `count` blocks (cost breakdown). */
-  runFrontEnd(count: number): void {
-    const block = this.#block;
-    for (let i = 0; i < count && this.#next < this.#blocks.length; i++, this.#next++) {
-      block.samples = this.#blocks[this.#next];
-      this.#stats.update(block);
-    }
-  }
-
-  /** One 256-point real FFT to power, as the grinder runs per analysed hop (cost breakdown). */
-  transform(): void {
-    this.#fft.power(this.#fftInput, this.#fftPower, this.#fftRe, this.#fftIm);
   }
 
   /** The grinder's analysed and floor frames so far ([0, 0] for the tilt pipeline). */

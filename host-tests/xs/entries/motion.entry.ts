@@ -19,8 +19,6 @@ serveXsCommands({
   /** Pushes `arg` blocks; returns the number of detections (a number, so the reply allocates nothing). */
   run: (arg) => current().run(arg as number),
   found: () => current().found,
-  frontEnd: (arg) => { current().runFrontEnd(arg as number); return 0; },
-  transform: () => { current().transform(); return 0; },
   flexCount: () => current().flexCount,
   /** Grinder frames analysed in full (gate open) and floor frames, so far. */
   grinderFrames: () => current().grinderFrames(),

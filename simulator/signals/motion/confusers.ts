@@ -131,6 +131,12 @@ function addSteady(scene: MotionScene, rng: Rng, params: ConfuserParams, parts: 
 
 export function confuserSignal(rng: Rng, params: ConfuserParams): Signal {
   const scene = new MotionScene(rng, params);
+  addConfuser(rng, params, scene);
+  return scene.render(rng);
+}
+
+/** Adds a confuser case's motion to a scene; the simulator mixes it with other events before the scene is rendered. */
+export function addConfuser(rng: Rng, params: ConfuserParams, scene: MotionScene): void {
   const { frames, rateHz } = scene;
   switch (params.kind) {
     case 'hvac': {
@@ -273,5 +279,4 @@ export function confuserSignal(rng: Rng, params: ConfuserParams): Signal {
       break;
     }
   }
-  return scene.render(rng);
 }

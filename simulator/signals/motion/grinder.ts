@@ -123,6 +123,12 @@ export function grinderSpeedHz(rng: Rng, params: GrinderParams, frames: number, 
 
 export function grinderSignal(rng: Rng, params: GrinderParams): Signal {
   const scene = new MotionScene(rng, params);
+  addGrinder(rng, params, scene);
+  return scene.render(rng);
+}
+
+/** Adds a grinder case's motion to a scene; the simulator mixes it with other events before the scene is rendered. */
+export function addGrinder(rng: Rng, params: GrinderParams, scene: MotionScene): void {
   const { frames, rateHz } = scene;
   const segments = parseSegments(params.contactS);
   if (segments.length === 0) throw new Error('grinderSignal: contactS lists no contact');
@@ -171,5 +177,4 @@ export function grinderSignal(rng: Rng, params: GrinderParams): Signal {
   MotionScene.addAlong(event, tone, toneDirection);
   MotionScene.addAlong(event, texture, textureDirection, textureGain);
   scene.addEvent(event, gainForLevel(scene, event, contact, params.levelDb));
-  return scene.render(rng);
 }

@@ -89,6 +89,12 @@ export function drawImpact(
 
 export function impactSignal(rng: Rng, params: ImpactParams): Signal {
   const scene = new MotionScene(rng, params);
+  addImpacts(rng, params, scene);
+  return scene.render(rng);
+}
+
+/** Adds an impact case's blows to a scene; the simulator mixes them with other events before the scene is rendered. */
+export function addImpacts(rng: Rng, params: ImpactParams, scene: MotionScene): void {
   const times = parseInstants(params.blowTimesS);
   const peaks = parseInstants(params.blowPeaksG);
   if (times.length === 0 || times.length !== peaks.length) {
@@ -106,5 +112,4 @@ export function impactSignal(rng: Rng, params: ImpactParams): Signal {
     MotionScene.addAlong(event, wave, jitterDirection(rng, normal, params.directionSpread));
     scene.addEvent(event);
   }
-  return scene.render(rng);
 }

@@ -95,6 +95,12 @@ function step(t: number, onsetS: number, rampS: number): number {
 
 export function tiltSignal(rng: Rng, params: TiltParams): Signal {
   const scene = new MotionScene(rng, params);
+  addTilt(rng, params, scene);
+  return scene.render(rng);
+}
+
+/** Adds a tilt case (the lean, sway, drift and climbing) to a scene's gravity and motion; the simulator mixes it with other events. */
+export function addTilt(rng: Rng, params: TiltParams, scene: MotionScene): void {
   const { frames, rateHz } = scene;
   const deg = Math.PI / 180;
   const ladderAxis = horizontal(params.azimuthDeg);
@@ -140,5 +146,4 @@ export function tiltSignal(rng: Rng, params: TiltParams): Signal {
     }
     MotionScene.addAlong(scene.motion, wave, randomUnitVector(rng));
   }
-  return scene.render(rng);
 }

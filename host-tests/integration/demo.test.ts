@@ -1,0 +1,57 @@
+/**
+ * `npm start` as a user runs it (runDemo is start.ts without process.exit): a scenario on the real
+ * firmware and signal library, its live lines and its summary, and its refusals.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startMosquitto } from '../../simulator/broker/mosquitto';
+import { runDemo } from '../../simulator/run/demo';
+import { SIGNAL_LIBRARY, SIMULATOR_FIRMWARE } from '../../simulator/run/stack';
+
+describe('npm start', function () {
+  this.timeout(90_000);
+  let directory: string;
+
+  beforeEach(function () {
+    directory = mkdtempSync(path.join(tmpdir(), 'vitrine-demo-'));
+  });
+  afterEach(function () {
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  async function demo(args: string[]): Promise<{ code: number; lines: string[] }> {
+    const lines: string[] = [];
+    const code = await runDemo([...args, '--run-dir', directory], { firmware: SIMULATOR_FIRMWARE, registry: SIGNAL_LIBRARY, out: (line) => lines.push(line) });
+    return { code, lines };
+  }
+
+  it('plays the smoke scenario with its faults in virtual time, prints each alert located, and sums up', async function () {
+    const { code, lines } = await demo(['--scenario', 'smoke', '--clock', 'virtual', '--strict']);
+    assert.equal(code, 0, lines.join('\n'));
+    const alert = lines.find((l) => / ALERT {4}glass_break {2}case-1 /.test(l));
+    assert.ok(alert !== undefined, lines.join('\n'));
+    assert.match(alert, /^09:30:0\d\.\d{3} {2}T\+ {3}\d\.\d s {2}ALERT {4}glass_break {2}case-1 {11}Case 1 — test case, Bench room, floor 0 {2}score \d\.\d\d \w+ {2}— latency \d+ ms from "glass_break"/);
+    assert.ok(lines.some((l) => / OFFLINE {2}case-1/.test(l)), 'the power loss is seen');
+    assert.ok(lines.includes('  expected: 2, received 2, missed 0'), lines.join('\n'));
+    assert.ok(lines.includes('  unexpected alerts (false alarms): 0'));
+    assert.ok(lines.some((l) => l.startsWith('  faults applied: network_drop window-1 at 2 s; broker_stop at 8.5 s; broker_start at 9.5 s; power_loss case-1 at 10 s')));
+    assert.ok(lines.some((l) => /^ {2}signal rendering: \d+ s of sensor signal \(all nodes\) in [\d.]+ s — [\d.]+ s of rendering per second of scenario/.test(l)));
+  });
+
+  it('refuses to play broker faults on a broker it cannot stop, and says how to run it', async function () {
+    const broker = await startMosquitto();
+    try {
+      await assert.rejects(demo(['--scenario', 'smoke', '--clock', 'virtual', '--broker', broker.url]),
+        /the scenario stops and starts the broker \(broker_stop at 8\.5 s, broker_start at 9\.5 s\), but mqtt:\/\/127\.0\.0\.1:\d+ is an external broker the simulator cannot stop\. Run it on the embedded broker \(no --broker\), or skip those faults with --skip-broker-faults\./);
+    } finally {
+      await broker.stop();
+    }
+  });
+
+  it('names an unknown option and a bad clock', async function () {
+    await assert.rejects(demo(['--clokc', 'virtual']), /Unknown option '--clokc'/);
+    await assert.rejects(demo(['--clock', 'fast']), /--clock must be real or virtual, not fast/);
+  });
+});

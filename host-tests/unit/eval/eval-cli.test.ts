@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+function evalCommand(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'simulator/cli/eval.ts', ...args], { cwd: root, encoding: 'utf8' });
+}
+
+describe('eval command (npm run --silent eval)', function () {
+  this.timeout(60_000);
+
+  it('--json prints one JSON object: the set, and per sensor recall, false alarms, latency and a summary', function () {
+    const result = evalCommand('--sensor', 'tilt', '--size', 'small', '--holdout', '--seed', '3', '--json');
+    assert.equal(result.status, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n');
+    assert.equal(lines.length, 1);
+    const report = JSON.parse(lines[0]) as { set: string; size: string; seed: number; sensors: Record<string, Record<string, unknown>> };
+    assert.deepEqual([report.set, report.size, report.seed, Object.keys(report.sensors)], ['holdout', 'small', 3, ['tilt']]);
+    const tilt = report.sensors.tilt as { role: string; set: string; recall: { threat: string; level: string }[]; falseAlarms: { group: string }[]; latency: { threat: string; p50Ms: number; p95Ms: number }[] };
+    assert.equal(tilt.role, 'balcony');
+    assert.equal(tilt.set, 'holdout');
+    assert.ok(tilt.recall.length >= 6 && tilt.recall.every((r) => r.threat === 'tilt' && /deg$/.test(r.level)));
+    assert.ok(tilt.falseAlarms.some((r) => r.group === 'wind_sway'));
+    assert.ok(tilt.latency[0].p50Ms > 0 && tilt.latency[0].p95Ms >= tilt.latency[0].p50Ms);
+  });
+
+  it('prints a table naming the set, the role and what it measured', function () {
+    const result = evalCommand('--sensor', 'tilt', '--size', 'small');
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /== tilt: default parameter set \(the ranges the defaults were tuned on\)/);
+    assert.match(result.stdout, /default configuration of role balcony/);
+    assert.match(result.stdout, /\n {2}tilt {4}0\.50deg +2 +\d +\d+\.\d%/);
+    assert.match(result.stdout, /\n {2}wind_sway +2 +\d/);
+    assert.match(result.stdout, /latency from the onset to publishing, ms/);
+  });
+
+  it('refuses bad arguments with a usage message and status 2', function () {
+    for (const [args, message] of [
+      [['--sensor', 'radar'], /--sensor must be one of acoustic, vibration, tilt, not 'radar'/],
+      [['--seed', '-1'], /--seed must be a whole number, not '-1'/],
+      [['--sensor', 'vibration', '--flex'], /--flex models the pane's flex for glass break/],
+      [['--frobnicate'], /unknown argument '--frobnicate'/],
+      [['--sensor', 'acoustic', '--role', 'balcony', '--size', 'small'], /acoustic: the balcony configuration runs no acoustic pipeline: detectors.glassBreak.enabled is false/],
+    ] as const) {
+      const result = evalCommand(...args);
+      assert.equal(result.status, 2, args.join(' '));
+      assert.match(result.stderr, message);
+      assert.equal(result.stdout, '');
+    }
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * `npm run --silent classify -- --sensor acoustic|vibration|tilt [--config FILE.json] [--full-scale-g N] FILE.wav...`
+ *
+ * Runs each recording through the sensor's pipeline and the node's alert rules, as a node with the
+ * default configuration of the sensor's role (or the given configuration) would, and prints on stdout
+ * one JSON object per line per alert, in time order, nothing else:
+ *   {"file": "<as given>", "t": <seconds from the start of the file at which the node would publish>, "type": ..., "score": <0..1>}
+ * Recordings: see simulator/classify/recording.ts. A file that cannot be used gets a message on stderr
+ * naming it and why; the others are still processed, and the exit status is 2. An invalid configuration:
+ * every problem with its path on stderr, exit 2, nothing processed. Otherwise 0.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { NodeConfig } from '../../firmware/node/config';
+import { loadConfig } from '../classify/config-file';
+import { publishedAlerts } from '../classify/published-alerts';
+import { RecordingError, prepareRecording } from '../classify/recording';
+import { WavError } from '../signals/wav';
+import type { SensorChannel } from '../signals/corpus';
+import { DEFAULT_ROLES, MIC_RATE_HZ, SENSOR_CHANNELS, VIBRATION_RATE_HZ, roleConfig, sensorPipeline } from '../eval/sensor-pipeline';
+
+const USAGE = 'usage: npm run --silent classify -- --sensor acoustic|vibration|tilt [--config FILE.json] [--full-scale-g N] FILE.wav...';
+
+interface Args {
+  sensor: SensorChannel;
+  configFile: string | undefined;
+  fullScaleG: number | undefined;
+  files: string[];
+}
+
+class UsageError extends Error {}
+
+/** Paths are relative to where the command was typed: npm runs scripts from the package root, and says where it was called from in INIT_CWD. */
+function resolved(file: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  let sensor: SensorChannel | undefined;
+  let configFile: string | undefined;
+  let fullScaleG: number | undefined;
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--sensor') {
+      const v = value();
+      if (!(SENSOR_CHANNELS as readonly string[]).includes(v)) throw new UsageError(`--sensor must be one of ${SENSOR_CHANNELS.join(', ')}, not '${v}'`);
+      sensor = v as SensorChannel;
+    } else if (arg === '--config') {
+      configFile = value();
+    } else if (arg === '--full-scale-g') {
+      const v = value();
+      const g = Number(v);
+      if (v.trim() === '' || !Number.isFinite(g) || g <= 0 || g > 1000) throw new UsageError(`--full-scale-g must be a number of g above 0 (at most 1000), not '${v}'`);
+      fullScaleG = g;
+    } else if (arg === '--') {
+      files.push(...argv.slice(i + 1));
+      break;
+    } else if (arg.startsWith('--')) {
+      throw new UsageError(`unknown option '${arg}'`);
+    } else {
+      files.push(arg);
+    }
+  }
+  if (sensor === undefined) throw new UsageError('--sensor is required');
+  if (fullScaleG !== undefined && sensor === 'acoustic') throw new UsageError('--full-scale-g applies to accelerometer recordings (--sensor vibration or tilt)');
+  if (files.length === 0) throw new UsageError('no WAV file given');
+  return { sensor, configFile, fullScaleG, files };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The configuration to run with, or the problems that stop everything. */
+function configuration(args: Args): { config: NodeConfig } | { errors: string[] } {
+  if (args.configFile === undefined) return { config: roleConfig(DEFAULT_ROLES[args.sensor]) };
+  let text: string;
+  try {
+    text = readFileSync(resolved(args.configFile), 'utf8');
+  } catch (error) {
+    return { errors: [`cannot read: ${errorText(error)}`] };
+  }
+  const loaded = loadConfig(text, args.sensor);
+  if (!loaded.ok) return { errors: loaded.errors };
+  try {
+    sensorPipeline(args.sensor, loaded.config, args.sensor === 'acoustic' ? MIC_RATE_HZ : VIBRATION_RATE_HZ);
+  } catch (error) {
+    return { errors: [errorText(error)] };
+  }
+  return { config: loaded.config };
+}
+
+function main(): void {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`classify: ${error.message}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const chosen = configuration(args);
+  if ('errors' in chosen) {
+    process.stderr.write(`classify: configuration ${args.configFile}: ${chosen.errors.length} problem(s); nothing was processed\n`);
+    for (const problem of chosen.errors) process.stderr.write(`  ${problem}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  for (const file of args.files) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(resolved(file));
+    } catch (error) {
+      process.stderr.write(`classify: ${file}: cannot read (${errorText(error)})\n`);
+      process.exitCode = 2;
+      continue;
+    }
+    let lines: string;
+    try {
+      const recording = prepareRecording(bytes, file, args.sensor, { fullScaleG: args.fullScaleG });
+      lines = publishedAlerts(args.sensor, recording, chosen.config)
+        .map((a) => `${JSON.stringify({ file, t: Math.round(a.t * 1000) / 1000, type: a.type, score: a.score })}\n`).join('');
+    } catch (error) {
+      // WAV and recording errors begin with the file's name.
+      const named = error instanceof WavError || error instanceof RecordingError;
+      process.stderr.write(`classify: ${named ? '' : `${file}: `}${errorText(error)}\n`);
+      process.exitCode = 2;
+      continue;
+    }
+    process.stdout.write(lines);
+  }
+}
+
+main();

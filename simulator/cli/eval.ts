@@ -1,0 +1,85 @@
+/**
+ * `npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N]
+ *  [--role display_case|window|balcony] [--flex] [--json]`
+ *
+ * Builds the labelled corpus of each sensor (all three without --sensor) from the signal library with
+ * the seed, runs it through the pipelines of the role's default configuration and prints recall per
+ * threat and level, false alarms per confuser class and latency p50/p95 per threat. --holdout runs the
+ * parameter set the defaults were not tuned on. --flex (acoustic only) models the pane's flex reported by
+ * the accelerometer at every glass break. --json prints one JSON object (the last and only line).
+ * Exits 0 whatever the figures (the CI test judges them); 2 on a usage error.
+ */
+import { NODE_ROLES, type NodeRole } from '../../firmware/detect/types';
+import type { SensorChannel } from '../signals/corpus';
+import { runEval, type SensorReport } from '../eval/evaluate';
+import { reportText } from '../eval/report-text';
+import { SENSOR_CHANNELS } from '../eval/sensor-pipeline';
+
+interface Args {
+  sensors: readonly SensorChannel[];
+  holdout: boolean;
+  size: 'small' | 'full';
+  seed: number;
+  role: NodeRole | undefined;
+  flex: boolean;
+  json: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { sensors: SENSOR_CHANNELS, holdout: false, size: 'full', seed: 1, role: undefined, flex: false, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (allowed?: readonly string[]): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value${allowed === undefined ? '' : ` (${allowed.join(', ')})`}`);
+      if (allowed !== undefined && !allowed.includes(v)) throw new UsageError(`${arg} must be one of ${allowed.join(', ')}, not '${v}'`);
+      return v;
+    };
+    if (arg === '--sensor') args.sensors = [value(SENSOR_CHANNELS) as SensorChannel];
+    else if (arg === '--size') args.size = value(['small', 'full']) as Args['size'];
+    else if (arg === '--role') args.role = value(NODE_ROLES) as NodeRole;
+    else if (arg === '--seed') {
+      const v = value();
+      if (!/^\d+$/.test(v)) throw new UsageError(`--seed must be a whole number, not '${v}'`);
+      args.seed = Number(v);
+    } else if (arg === '--holdout') args.holdout = true;
+    else if (arg === '--flex') args.flex = true;
+    else if (arg === '--json') args.json = true;
+    else throw new UsageError(`unknown argument '${arg}'`);
+  }
+  if (args.flex && !args.sensors.includes('acoustic')) throw new UsageError('--flex models the pane\'s flex for glass break: it needs --sensor acoustic (or no --sensor)');
+  return args;
+}
+
+function main(): void {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`eval: ${error.message}\nusage: npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N] [--role ROLE] [--flex] [--json]\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const reports: Partial<Record<SensorChannel, SensorReport>> = {};
+  for (const sensor of args.sensors) {
+    let report: SensorReport;
+    try {
+      const { outcomes: _outcomes, ...figures } = runEval({ sensor, holdout: args.holdout, size: args.size, seed: args.seed, role: args.role, flex: args.flex && sensor === 'acoustic' });
+      report = figures;
+    } catch (error) {
+      process.stderr.write(`eval: ${sensor}: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    reports[sensor] = report;
+    if (!args.json) process.stdout.write(`${reportText(report)}\n\n`);
+  }
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ set: args.holdout ? 'holdout' : 'default', size: args.size, seed: args.seed, flex: args.flex, sensors: reports })}\n`);
+  }
+}
+
+main();

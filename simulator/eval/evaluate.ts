@@ -1,0 +1,88 @@
+/**
+ * The evaluation: a sensor's labelled corpus from the signal library, each case played block by block
+ * through the pipeline a node of the role builds from its default configuration, scored per threat
+ * and level, per confuser class, and for latency. Used by `npm run eval` and the CI evaluation test.
+ */
+import type { NodeRole } from '../../firmware/detect/types';
+import type { NodeConfig } from '../../firmware/node/config';
+import type { CorpusOptions, LabelledCase, SensorChannel } from '../signals/corpus';
+import { acousticCorpus } from '../signals/corpus-acoustic';
+import { tiltCorpus, vibrationCorpus } from '../signals/corpus-motion';
+import { sensorModel } from '../signals/motion/sensor';
+import { replay } from './replay';
+import { type CaseOutcome, type EvalReport, scoreOutcomes } from './score';
+import {
+  DEFAULT_ROLES, MIC_BLOCK_FRAMES, MIC_UNITS_PER_COUNT, accelerometerBlockFrames, roleConfig, sensorPipeline,
+} from './sensor-pipeline';
+
+/** Peak of the modelled pane flex, g (a break flexes the pane well above impact.flexThresholdG, 0.1 g). */
+export const MODELLED_FLEX_PEAK_G = 0.5;
+
+export interface CaseRunOptions {
+  /** The node's configuration (default: the sensor's default role's). */
+  config?: NodeConfig;
+  /**
+   * Glass break only: report a pane flex at every threat's onset, as the accelerometer of a dual-technology
+   * node would; confusers get none. The best case for the flex channel, so reported as such.
+   */
+  flex?: boolean;
+}
+
+export interface EvalOptions extends CorpusOptions {
+  sensor: SensorChannel;
+  /** Default: DEFAULT_ROLES[sensor]. */
+  role?: NodeRole;
+  flex?: boolean;
+}
+
+export interface SensorReport extends EvalReport {
+  sensor: SensorChannel;
+  role: NodeRole;
+  /** `default`: the parameter ranges the detectors were tuned on; `holdout`: ranges they were not. */
+  set: 'default' | 'holdout';
+  size: CorpusOptions['size'];
+  seed: number;
+  flex: boolean;
+  /** Wall time to build the corpus (unless given) and run it, s. */
+  seconds: number;
+}
+
+export function corpusFor(sensor: SensorChannel, options: CorpusOptions): LabelledCase[] {
+  if (sensor === 'acoustic') return acousticCorpus(options);
+  return sensor === 'vibration' ? vibrationCorpus(options) : tiltCorpus(options);
+}
+
+/** How the case's sensor delivers it: counts of the microphone or of the accelerometer model it names. */
+function feedFor(c: LabelledCase): { unitsPerCount: number; blockFrames: number } {
+  if (c.sensor === 'acoustic') return { unitsPerCount: MIC_UNITS_PER_COUNT, blockFrames: MIC_BLOCK_FRAMES };
+  return { unitsPerCount: sensorModel(String(c.params.sensor)).lsbG, blockFrames: accelerometerBlockFrames(c.signal.rateHz) };
+}
+
+/** One case through a fresh pipeline, as a node that has just started would see it. */
+export function evaluateCase(c: LabelledCase, options: CaseRunOptions = {}): CaseOutcome {
+  const config = options.config ?? roleConfig(DEFAULT_ROLES[c.sensor]);
+  if (options.flex === true && c.sensor !== 'acoustic') throw new Error(`flex modelling applies to acoustic cases, not ${c.sensor} (${c.id})`);
+  const pipeline = sensorPipeline(c.sensor, config, c.signal.rateHz);
+  const flexAtMs = options.flex === true && c.threat !== null && c.onsetS !== null ? c.onsetS * 1000 : undefined;
+  return { case: c, detections: replay(pipeline, c.signal, feedFor(c), { flexAtMs, flexPeakG: MODELLED_FLEX_PEAK_G }) };
+}
+
+/** Builds the corpus (or takes `cases`, that corpus made earlier) and runs it. */
+export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): SensorReport & { outcomes: CaseOutcome[] } {
+  const started = performance.now();
+  const role = options.role ?? DEFAULT_ROLES[options.sensor];
+  const config = roleConfig(role);
+  const corpus = cases ?? corpusFor(options.sensor, { seed: options.seed, holdout: options.holdout, size: options.size });
+  const outcomes = corpus.map((c) => evaluateCase(c, { config, flex: options.flex }));
+  return {
+    sensor: options.sensor,
+    role,
+    set: options.holdout ? 'holdout' : 'default',
+    size: options.size,
+    seed: options.seed,
+    flex: options.flex === true,
+    ...scoreOutcomes(outcomes),
+    seconds: (performance.now() - started) / 1000,
+    outcomes,
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The evaluation report as a table for people: what was run (and whether the defaults were tuned on
+ * it), recall per threat and level, false alarms per confuser class, latency, and the cases behind any
+ * miss or alarm.
+ */
+import type { SensorReport } from './evaluate';
+import { HIT_EARLY_S, HIT_LATE_S, JUDGED_LEVEL_DB } from './score';
+
+function percent(value: number): string {
+  return `${(100 * value).toFixed(1)}%`;
+}
+
+function ms(value: number | null): string {
+  return value === null ? '-' : String(Math.round(value));
+}
+
+function table(header: string[], rows: string[][], leftColumns: number): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]): string => `  ${cells.map((cell, i) => (i < leftColumns ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')}`.trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+export function reportText(report: SensorReport): string {
+  const s = report.summary;
+  const set = report.set === 'holdout'
+    ? 'HOLDOUT parameter set (ranges the defaults were NOT tuned on; reported separately)'
+    : 'default parameter set (the ranges the defaults were tuned on)';
+  const lines = [
+    `== ${report.sensor}: ${set}`,
+    `   corpus size ${report.size}, seed ${report.seed}; pipeline from the default configuration of role ${report.role}; ` +
+      `${s.cases} cases (${s.threatCases} threats, ${s.confuserCases} confusers and ambient) in ${report.seconds.toFixed(1)} s`,
+  ];
+  if (report.sensor === 'acoustic') {
+    lines.push(report.flex
+      ? '   FLEX MODELLED (--flex): a pane flex is reported at every glass break\'s onset and never for a confuser, the best case of a ' +
+        'dual-technology node; microphone-only figures are the run without --flex'
+      : '   microphone only (no pane flex)');
+  }
+  lines.push('', `recall per threat and level (a hit is published from ${HIT_EARLY_S} s before the onset to ${HIT_LATE_S} s after the end; ` +
+    'cross: other threat types, stray: same type outside the event)');
+  lines.push(...table(['threat', 'level', 'cases', 'detected', 'recall', 'cross', 'stray'], report.recall.map((r) => [
+    r.threat, r.level, String(r.cases), String(r.detected), percent(r.recall), String(r.crossDetections), String(r.strayDetections),
+  ]), 2));
+  lines.push('', 'false alarms per confuser class (cases with any detection)');
+  lines.push(...table(['class', 'cases', 'alarmed', 'alarms', 'types'], report.falseAlarms.map((r) => [
+    r.group, String(r.cases), String(r.alarmedCases.length), String(r.alarms), r.alarmTypes.join(',') || '-',
+  ]), 1));
+  lines.push('', 'latency from the onset to publishing, ms (impacts: from the blow that completed the count)');
+  lines.push(...table(['threat', 'detected', 'p50', 'p95', 'max'], report.latency.map((r) => [
+    r.threat, String(r.detected), ms(r.p50Ms), ms(r.p95Ms), ms(r.maxMs),
+  ]), 1));
+  lines.push('', `lowest recall over the judged levels (+${JUDGED_LEVEL_DB} dB or more; every grade and angle): ${percent(s.minRecall)}; confuser and ambient cases alarmed: ` +
+    `${s.alarmedConfuserCases} of ${s.confuserCases}; stray ${s.strayDetections}, cross ${s.crossDetections}`);
+  for (const r of report.recall) if (r.missed.length > 0) lines.push(`  missed (${r.threat} ${r.level}): ${r.missed.join(', ')}`);
+  for (const r of report.falseAlarms) if (r.alarmedCases.length > 0) lines.push(`  false alarms (${r.group}): ${r.alarmedCases.join(', ')}`);
+  return lines.join('\n');
+}

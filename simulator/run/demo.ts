@@ -1,0 +1,111 @@
+/**
+ * `npm start`: a scenario (the Louvre Apollo Gallery demo by default) on simulated nodes, with a
+ * separate MQTT subscriber printing each alert as it arrives — time, node, location, type, score and
+ * latency from the event's onset — and a summary at the end. Real time on the embedded broker by
+ * default; `--clock virtual` runs as fast as possible; `--broker URL` uses an external broker.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { LogLevel } from '../../firmware/ports';
+import { startEmbeddedBroker } from '../broker/embedded';
+import { externalBroker, takeBrokerOption } from '../broker/broker-url';
+import type { BrokerHandle } from '../broker/types';
+import { loadScenarioFile } from '../scenario/load';
+import type { GeneratorRegistry } from '../sources/generators';
+import type { RegistryModule } from '../sources/off-thread';
+import { CONSOLE } from './console-hook';
+import type { Firmware } from './firmware';
+import { eventLine, LiveLines, summaryLines } from './report';
+import { RunSession } from './session';
+
+export const DEMO_HELP = `usage: npm start -- [options]
+
+Runs a scenario on simulated Vitrine nodes (the same firmware code as the ESP32) and prints every alert
+as a separate MQTT subscriber receives it, then a summary. Default: the Louvre Apollo Gallery demo, in
+real time, on an embedded MQTT broker.
+
+  --scenario FILE|NAME   scenario file, or a shipped name (louvre-apollo, smoke); default louvre-apollo
+  --clock real|virtual   real time (default), or virtual time as fast as possible
+  --broker URL           use this broker (mqtt:// or ws://) instead of the embedded one; a scenario
+                         that stops the broker needs the embedded one (or --skip-broker-faults)
+  --skip-broker-faults   run a scenario's broker_stop/broker_start as no-ops on an external broker
+  --run-dir DIR          where the nodes keep their storage (default artifacts/runs/<scenario>-<time>)
+  --verbose              print the nodes' own logs too
+  --strict               exit 1 if an expected alert was missed or an unexpected one came
+  --help                 this text
+`;
+
+export interface DemoParts {
+  firmware: Firmware;
+  registry: GeneratorRegistry;
+  /** Where the rendering worker imports the registry from (real time). */
+  registryModule?: RegistryModule;
+  out?: (line: string) => void;
+}
+
+export async function runDemo(argv: readonly string[], parts: DemoParts): Promise<number> {
+  const out = parts.out ?? ((line: string): void => void process.stdout.write(`${line}\n`));
+  const { broker: brokerUrl, rest } = takeBrokerOption(argv);
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      scenario: { type: 'string', default: 'louvre-apollo' },
+      clock: { type: 'string', default: 'real' },
+      'run-dir': { type: 'string' },
+      'skip-broker-faults': { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      strict: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help === true) {
+    out(DEMO_HELP.trimEnd());
+    return 0;
+  }
+  if (values.clock !== 'real' && values.clock !== 'virtual') throw new Error(`--clock must be real or virtual, not ${values.clock}`);
+  const clock = values.clock;
+  const scenario = loadScenarioFile(values.scenario);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const directory = values['run-dir'] ?? path.join('artifacts', 'runs', `${path.basename(values.scenario, '.json')}-${stamp}`);
+  mkdirSync(directory, { recursive: true });
+
+  const broker: BrokerHandle = brokerUrl === undefined ? await startEmbeddedBroker({ wsPort: 0 }) : externalBroker(brokerUrl);
+  let consoleServer: { url: string; stop(): Promise<void> } | undefined;
+  let session: RunSession | undefined;
+  try {
+    out(`Vitrine — ${scenario.name}`);
+    out(`  ${scenario.durationS} s, ${scenario.nodes.length} nodes, ${scenario.timeline.length} events, ${scenario.faults.length} faults; ` +
+      `${clock === 'real' ? 'real time' : 'virtual time, as fast as possible'}`);
+    out(`  broker: ${broker.kind === 'external' ? 'external' : 'embedded (aedes)'} ${broker.url}${broker.wsUrl === undefined ? '' : `, WebSocket ${broker.wsUrl}`}`);
+    consoleServer = await CONSOLE?.start({ broker, scenario });
+    out(`  console: ${consoleServer?.url ?? 'not built yet (simulator/console/ is being written; it will be started here)'}`);
+    out(`  watch it from another terminal: npm run monitor -- --broker ${broker.url} --site ${scenario.site.id}`);
+    out(`  node storage: ${directory}`);
+    const lines = new LiveLines(clock, scenario);
+    const verbose = values.verbose === true;
+    session = await RunSession.open({
+      scenario, broker, clock, firmware: parts.firmware, registry: parts.registry, directory,
+      skipBrokerFaults: values['skip-broker-faults'] === true, quiet: true, runner: { registryModule: parts.registryModule },
+      say: (message) => out(`${' '.repeat(12)}  ${'·'.padStart(9)}  ${message}`),
+      log: verbose ? (node: string, level: LogLevel, message: string) => out(`${' '.repeat(12)}  ${'·'.padStart(9)}  [${node}] ${level}: ${message}`) : undefined,
+      onSeen: (seen, dated) => {
+        const line = lines.line(seen, dated);
+        if (line !== undefined) out(line);
+      },
+    });
+    for (const event of scenario.timeline) session.runner.clock.setTimer(() => out(eventLine(event)), event.at * 1000);
+    out('');
+    const report = await session.run();
+    lines.finished = true;
+    const card = session.score();
+    for (const line of summaryLines(scenario, card, report, session.alerts(), session.invalid().length)) out(line);
+    const clean = card.missed.length === 0 && card.unexpected.length === 0 && session.invalid().length === 0;
+    return values.strict === true && !clean ? 1 : 0;
+  } finally {
+    await session?.close();
+    await consoleServer?.stop();
+    await broker.stop();
+  }
+}
