@@ -204,5 +204,9 @@ describe('console (headless Chromium)', function () {
     await broker.up();
     await page.waitForSelector('#link-banner', { state: 'hidden', timeout: 15_000 });
     await page.waitForSelector('tr.node-row[data-node="apollo-case-a"][data-liveness="online"]', { timeout: 15_000 });
+    // Chromium's own note when MQTT.js writes to the socket the broker has just dropped (a ping or queued
+    // packet in the same tick): the lost link this test causes, not an error of the page. Anything else stays.
+    const lostLink = 'console error: WebSocket is already in CLOSING or CLOSED state.';
+    browser.errors.splice(0, browser.errors.length, ...browser.errors.filter((error) => error !== lostLink));
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AlertMessage, HeartbeatMessage } from '../../../firmware/node/protocol';
-import { MAX_TELEMETRY, NO_CONTACT_GRACE_MS, SiteState, alertLatency } from '../../../simulator/console/shared/site-state';
+import { CLOCK_DISAGREE_MS, MAX_TELEMETRY, NO_CONTACT_GRACE_MS, SiteState, alertLatency } from '../../../simulator/console/shared/site-state';
 import type { SitePlan } from '../../../simulator/console/shared/site-plan';
 import { planBounds, scaleBarM } from '../../../simulator/console/shared/site-plan';
 import { CommandChannel, describeResult, parseNodeTopic } from '../../../simulator/console/shared/command-channel';
@@ -123,6 +123,19 @@ describe('console site state', function () {
 
   it('computes latency without a synced clock as detection and hold only', function () {
     assert.deepEqual(alertLatency(alert('x', { ts: null, uptimeMs: 5200 }), T0), { detectMs: 400, holdMs: 200, deliveryMs: undefined, totalMs: undefined });
+  });
+
+  it('leaves delivery and total out when the heartbeats show that the node clock and the console clock disagree', function () {
+    const s = new SiteState({ plan: PLAN, startedMs: T0 });
+    // The heartbeat stamped T0 arrives a year later by the console's clock: a node in virtual time.
+    const yearMs = 365 * 86_400_000;
+    s.handle('vitrine/louvre/case-a/hb', hb(1), T0 + yearMs);
+    s.handle('vitrine/louvre/case-a/alert', JSON.stringify(alert('case-a-1')), T0 + yearMs + 5030);
+    assert.deepEqual(s.alerts[0].latency, { detectMs: 400, holdMs: 0, deliveryMs: undefined, totalMs: undefined, clockOffsetMs: yearMs });
+    // Clocks within CLOCK_DISAGREE_MS: the whole latency is shown.
+    s.handle('vitrine/louvre/case-b/hb', hb(1), T0 + CLOCK_DISAGREE_MS);
+    s.handle('vitrine/louvre/case-b/alert', JSON.stringify(alert('case-b-1', { node: 'case-b' })), T0 + 5030);
+    assert.deepEqual(s.alerts[0].latency, { detectMs: 400, holdMs: 0, deliveryMs: 30, totalMs: 430 });
   });
 
   it('keeps a capped telemetry history per node and hands every message to the listeners (a baseline)', function () {

@@ -28,7 +28,15 @@ export interface AlertLatency {
   deliveryMs: number | undefined;
   /** arrival − event onset (ts − (uptimeMs − onsetUptimeMs)); undefined before the node's SNTP sync. */
   totalMs: number | undefined;
+  /**
+   * Set, with delivery and total left out, when the node's clock and this console's disagree by more than
+   * CLOCK_DISAGREE_MS: arrival − ts of the node's latest heartbeat (e.g. a simulator in virtual time).
+   */
+  clockOffsetMs?: number;
 }
+
+/** A heartbeat crosses a working link in milliseconds: an arrival − ts beyond this is the clocks, not the link. */
+export const CLOCK_DISAGREE_MS = 2000;
 
 export interface AlertEntry {
   alert: AlertMessage;
@@ -77,12 +85,19 @@ function ageText(ms: number): string {
   return ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-export function alertLatency(alert: AlertMessage, arrivedMs: number): AlertLatency {
+/** clockOffsetMs: arrival − ts of the node's latest heartbeat, when known. */
+export function alertLatency(alert: AlertMessage, arrivedMs: number, clockOffsetMs?: number): AlertLatency {
   const detectMs = alert.decidedUptimeMs - alert.onsetUptimeMs;
   const holdMs = alert.uptimeMs - alert.decidedUptimeMs;
   if (typeof alert.ts !== 'number') return { detectMs, holdMs, deliveryMs: undefined, totalMs: undefined };
+  if (clockOffsetMs !== undefined && Math.abs(clockOffsetMs) > CLOCK_DISAGREE_MS) return { detectMs, holdMs, deliveryMs: undefined, totalMs: undefined, clockOffsetMs };
   const onsetEpochMs = alert.ts - (alert.uptimeMs - alert.onsetUptimeMs);
   return { detectMs, holdMs, deliveryMs: arrivedMs - alert.ts, totalMs: arrivedMs - onsetEpochMs };
+}
+
+function clockOffsetOf(node: NodeView): number | undefined {
+  const ts = node.hb?.ts;
+  return typeof ts === 'number' && node.hbAtMs !== undefined ? node.hbAtMs - ts : undefined;
 }
 
 /** The location of a node as its config says, else as the site plan says. */
@@ -212,7 +227,7 @@ export class SiteState {
     }
     if (this.#alertIds.has(alert.id)) return 'none'; // a QoS 1 retry
     this.#alertIds.add(alert.id);
-    const entry: AlertEntry = { alert, arrivedMs: nowMs, latency: alertLatency(alert, nowMs), key: node.key };
+    const entry: AlertEntry = { alert, arrivedMs: nowMs, latency: alertLatency(alert, nowMs, clockOffsetOf(node)), key: node.key };
     this.alerts.unshift(entry);
     if (this.alerts.length > MAX_ALERTS) {
       const removed = this.alerts.pop();

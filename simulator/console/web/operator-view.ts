@@ -22,6 +22,7 @@ function latencyText(entry: AlertEntry): string {
   const parts = [`detect ${ms(l.detectMs)}`];
   if (l.holdMs > 0) parts.push(`held ${ms(l.holdMs)}`);
   if (l.deliveryMs !== undefined) parts.push(`delivery ${ms(l.deliveryMs)}`);
+  if (l.clockOffsetMs !== undefined) return `${parts.join(', ')} (node clock ${(l.clockOffsetMs / 1000).toFixed(1)} s off this browser's)`;
   return l.totalMs === undefined ? `${parts.join(', ')} (node clock not synced)` : `${ms(l.totalMs)} (${parts.join(', ')})`;
 }
 
