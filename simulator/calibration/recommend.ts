@@ -8,8 +8,13 @@
  * - too few samples: no recommendation;
  * - a value that never changed over the baseline was not measured (a criterion the detector evaluates
  *   only once its gate opens reports its initial value meanwhile): nothing to calibrate from;
- * - `max…` options are upper limits on an event's shape (detection needs the value below them): the
- *   ambient says nothing about them, so they are left alone;
+ * - only the level gates are calibrated (glass break `onsetDb`/`onsetRiseDb`, grinder `gateDb`, the
+ *   impact and tilt thresholds in g and degrees): they compare the signal's level with what the room
+ *   makes. `min…`/`max…` options and times in ms are criteria on the shape of a candidate event — what
+ *   a break or a grinder looks like, not how loud the room is: ambient candidates already fail one of
+ *   them, and raising each above the ambient makes the detector deaf to the real event (measured: the
+ *   glass-break shape minima raised over a gallery's ambient took recall on the acoustic corpus from
+ *   33/36 to 0/36). They are reported as `signature` and left alone;
  * - the recommendation never goes below the lower of the threshold in force and the option's default:
  *   a quiet room is no reason to make a detector more sensitive than it was tuned, but a threshold
  *   raised earlier may come back down towards the default;
@@ -62,7 +67,7 @@ export interface ThresholdSeries {
   nulls: number;
 }
 
-export type CalibrationAction = 'raise' | 'lower' | 'keep' | 'too-few-samples' | 'not-measured' | 'upper-limit';
+export type CalibrationAction = 'raise' | 'lower' | 'keep' | 'too-few-samples' | 'not-measured' | 'signature';
 
 export interface Recommendation {
   option: string;
@@ -70,7 +75,7 @@ export interface Recommendation {
   configPath: string;
   unit: string;
   threshold: number;
-  /** The new value; undefined when there is no recommendation (too few samples, upper limit). */
+  /** The new value; undefined when there is no recommendation (too few samples, not measured, signature). */
   recommended: number | undefined;
   action: CalibrationAction;
   samples: number;
@@ -111,10 +116,13 @@ export function fmt(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
 }
 
-/** `max…` options (maxTonality, maxLfDurationMs) bound an event's shape from above. */
-export function isUpperLimit(option: string): boolean {
+/**
+ * Criteria on the shape of a candidate event rather than on the level of the signal: `min…`/`max…`
+ * options (minHfRatioDb, maxTonality, minHarmonics, minScore) and times (minDurationMs, integrationMs).
+ */
+export function isSignatureCriterion(option: string, unit: string): boolean {
   const name = option.slice(option.lastIndexOf('.') + 1);
-  return /^max[A-Z]/.test(name);
+  return /^(min|max)[A-Z]/.test(name) || unit === 'ms';
 }
 
 export function recommendThreshold(series: ThresholdSeries, spec: NumberOptionSpec | undefined,
@@ -128,9 +136,10 @@ export function recommendThreshold(series: ThresholdSeries, spec: NumberOptionSp
   const reasons = base.reasons;
   const u = unit === '' ? '' : ` ${unit}`;
   reasons.push(`${samples} finite samples${series.nulls > 0 ? ` (${series.nulls} not finite, left out)` : ''}`);
-  if (isUpperLimit(option)) {
-    reasons.push('an upper limit on the shape of an event (detection needs the value below it): ambient sound says nothing about it; left as it is');
-    return { ...base, action: 'upper-limit' };
+  if (isSignatureCriterion(option, unit)) {
+    reasons.push('a criterion on the shape of a candidate event (what the threat looks like, not how loud the room is): ' +
+      'raising it above the ambient would make the detector miss the real event; left as it is — the level gates take the room');
+    return { ...base, action: 'signature' };
   }
   if (samples < policy.minSamples) {
     reasons.push(`fewer than ${policy.minSamples}: record a longer baseline; no recommendation`);

@@ -8,7 +8,8 @@
  * `<x>`, then `<a>Threshold<B>` ↔ feature `<a><B>`. The headline is the weakest criterion that passed
  * (margins compared as a fraction of the threshold, or per 6 dB for dB); a criterion that did not pass
  * belongs to another way of deciding (impact's single-shock channel beside its blow count) and is
- * listed only.
+ * listed only. Times (ms) are listed but never the headline: an evidence time such as the grinder's
+ * integrationMs is met exactly when the detector decides, so its margin is 0 by construction.
  */
 import type { NumberOptionSpec } from '../../firmware/detect/options';
 import type { SpecLookup } from './recommend';
@@ -90,7 +91,7 @@ export function walkTestMargin(alert: { type: string; features: Readonly<Record<
       passed: margin >= 0, relative: margin / scale });
   }
   let weakest: CriterionMargin | undefined;
-  for (const c of criteria) if (c.passed && (weakest === undefined || c.relative < weakest.relative)) weakest = c;
+  for (const c of criteria) if (c.passed && c.unit !== 'ms' && (weakest === undefined || c.relative < weakest.relative)) weakest = c;
   return { detector, criteria, weakest };
 }
 
@@ -102,6 +103,8 @@ export function describeMargin(margin: WalkTestMargin): string {
   }
   const u = w.unit === '' ? '' : ` ${w.unit}`;
   const sign = w.margin >= 0 ? '+' : '';
-  const ratio = w.unit !== 'dB' && w.threshold > 0 && w.value > 0 ? `, ${sign}${Number((20 * Math.log10(w.value / w.threshold)).toFixed(1))} dB` : '';
+  // In dB too for amplitudes (g, counts), as a test tool reads it; not for angles, ratios or counts of things.
+  const amplitude = w.unit === 'g' || (w.unit === 'count' && /Counts?$/.test(w.option));
+  const ratio = amplitude && w.threshold > 0 && w.value > 0 ? `, ${sign}${Number((20 * Math.log10(w.value / w.threshold)).toFixed(1))} dB` : '';
   return `${sign}${Number(w.margin.toPrecision(3))}${u}${w.bound === 'above' ? ratio : ''} on ${w.option} (${w.feature} ${Number(w.value.toPrecision(4))}${u} vs ${w.threshold}${u})`;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { NumberOptionSpec } from '../../../firmware/detect/options';
 import type { ThresholdSeries } from '../../../simulator/calibration/recommend';
 import {
-  DEFAULT_POLICY, configPatch, isUpperLimit, marginFor, quantile, recommendAll, recommendThreshold, roundUp, specLookup,
+  DEFAULT_POLICY, configPatch, isSignatureCriterion, marginFor, quantile, recommendAll, recommendThreshold, roundUp, specLookup,
 } from '../../../simulator/calibration/recommend';
 import { BaselineRecorder } from '../../../simulator/calibration/baseline';
 import { formatDuration, parseDuration } from '../../../simulator/calibration/duration';
@@ -108,19 +108,22 @@ describe('calibration arithmetic', function () {
   });
 
   it('calibrates nothing from a value that never changed: the detector did not measure it in this ambient', function () {
-    const idle = recommendThreshold(series('grinder.minTextureDb', 'dB', 2, new Array<number>(40).fill(0)), undefined);
+    const idle = recommendThreshold(series('grinder.gateDb', 'dB', 2, new Array<number>(40).fill(0)), undefined);
     assert.equal(idle.action, 'not-measured');
     assert.equal(idle.recommended, undefined);
     assert.match(idle.reasons.join('\n'), /stayed at 0 dB for the whole baseline/);
   });
 
-  it('leaves upper limits (max… options) alone: a quiet room says nothing about the shape of a break', function () {
-    assert.ok(isUpperLimit('glassBreak.maxTonality'));
-    assert.ok(!isUpperLimit('glassBreak.maximalDb'));
-    assert.ok(!isUpperLimit('glassBreak.minHfRatioDb'));
-    const r = recommendThreshold(series('glassBreak.maxTonality', 'ratio', 0.3, ramp(50, 0.5, 0.9)), undefined);
-    assert.equal(r.action, 'upper-limit');
+  it('leaves the criteria on an event\'s shape (min…, max…, times) alone: the room says how loud, not how a break looks', function () {
+    for (const [option, unit] of [['glassBreak.maxTonality', 'ratio'], ['glassBreak.minHfRatioDb', 'dB'], ['glassBreak.minScore', 'ratio'],
+      ['grinder.minHarmonics', 'count'], ['grinder.integrationMs', 'ms']]) assert.ok(isSignatureCriterion(option, unit), option);
+    for (const [option, unit] of [['glassBreak.onsetDb', 'dB'], ['glassBreak.onsetRiseDb', 'dB'], ['grinder.gateDb', 'dB'],
+      ['impact.blowThresholdG', 'g'], ['tilt.thresholdDeg', 'deg'], ['glassBreak.maximalDb', 'dB'], ['x.minimumG', 'g']]) assert.ok(!isSignatureCriterion(option, unit), option);
+    // Ambient candidates well above the minimum: still no recommendation.
+    const r = recommendThreshold(series('glassBreak.minHfRatioDb', 'dB', -8, ramp(50, 0, 12)), undefined);
+    assert.equal(r.action, 'signature');
     assert.equal(r.recommended, undefined);
+    assert.match(r.reasons.join('\n'), /shape of a candidate event.*miss the real event/);
   });
 
   it('without a spec it never lowers and says the range was not checked', function () {

@@ -37,6 +37,16 @@ describe('walk-test margins', function () {
     assert.equal(m.weakest?.margin, 1);
   });
 
+  it('lists times but never heads with one: the grinder decides when its evidence reaches integrationMs', function () {
+    const m = walkTestMargin({ type: 'grinder', features: { evidenceMs: 800, harmonicCount: 3, textureDb: 6 } },
+      { grinder: { enabled: true, integrationMs: 800, minHarmonics: 1, minTextureDb: 2 } });
+    assert.equal(m.criteria.find((c) => c.option === 'grinder.integrationMs')?.margin, 0, 'listed, margin 0 by construction');
+    assert.equal(m.weakest?.option, 'grinder.minTextureDb');
+    assert.equal(describeMargin(m), '+4 dB on grinder.minTextureDb (textureDb 6 dB vs 2 dB)');
+    const tilt = walkTestMargin({ type: 'tilt', features: { angleDeg: 1.2 } }, { tilt: { enabled: true, thresholdDeg: 0.4 } });
+    assert.equal(describeMargin(tilt), '+0.8 deg on tilt.thresholdDeg (angleDeg 1.2 deg vs 0.4 deg)', 'an angle is not an amplitude: no dB');
+  });
+
   it('says so when nothing can be paired, or the type has no detector', function () {
     const none = walkTestMargin({ type: 'tilt', features: { other: 1 } }, { tilt: { enabled: true, thresholdDeg: 0.4 } });
     assert.equal(none.weakest, undefined);
