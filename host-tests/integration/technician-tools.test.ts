@@ -15,6 +15,7 @@ import { relearn } from '../../simulator/cli/technician/relearn';
 import { walkTest } from '../../simulator/cli/technician/walktest';
 import { LiveNode } from '../helpers/live-node';
 import { Observer, waitUntil } from '../helpers/mqtt-probe';
+import { SIMULATOR_FIRMWARE } from '../../simulator/run/stack';
 import { TEST_DETECTOR_SPECS } from '../helpers/test-pipelines';
 
 const LOCATION = { building: 'Denon', floor: '1', room: 'Galerie d\'Apollon', element: 'case 9', label: 'Apollo case 9' };
@@ -138,10 +139,31 @@ describe('technician tools against a live node', function () {
     assert.equal(alert.severity, 'alarm');
   });
 
-  it('relearn prints the node\'s answer', async function () {
+  it('relearn prints the node\'s answer; a node without a tilt detector has nothing to follow', async function () {
     const io = new ScriptedIo(false);
     assert.equal(await relearn(args(), io), 0);
-    assert.match(io.text, /relearn museum\/case-9: ok/);
+    assert.match(io.text, /relearn museum\/case-9: ok\nthis node runs no tilt detector: it learns its orientation \(tamper\) again/);
+  });
+
+  it('relearn on a balcony (the real tilt detector) follows telemetry until the new home is learned', async function () {
+    const balcony = new LiveNode({
+      brokerUrl: broker.url, site: 'museum', node: 'balcony-2', role: 'balcony', location: { ...LOCATION, element: 'balcony', label: 'Balcony 2' },
+      detectorSpecs: SIMULATOR_FIRMWARE.detectorSpecs, createPipelines: SIMULATOR_FIRMWARE.createPipelines,
+    }).start();
+    const configs = await Observer.connect(broker.url, ['vitrine/museum/balcony-2/config']);
+    try {
+      await waitUntil(() => configs.messages.length > 0, 10_000, 'the balcony\'s retained config');
+      const io = new ScriptedIo(false);
+      const started = performance.now();
+      assert.equal(await relearn(['--node', 'balcony-2', '--broker', broker.url], io), 0, io.text);
+      const tookS = (performance.now() - started) / 1000;
+      assert.match(io.text, /relearn museum\/balcony-2: ok\nlearning the home position for 6 s: keep the structure still/);
+      assert.match(io.text, /new home learned \([\d.]+ s ago\): tilt [\d.e-]+° from it, threshold 0\.4°; the structure may move again\n$/);
+      assert.ok(tookS >= 5, `it waited for the learning (${tookS.toFixed(1)} s), not only for the answer`);
+    } finally {
+      await configs.close();
+      balcony.stop();
+    }
   });
 
   it('names what is wrong: an unknown node, a missing option, a bad duration', async function () {
