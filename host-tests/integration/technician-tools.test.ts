@@ -166,6 +166,36 @@ describe('technician tools against a live node', function () {
     }
   });
 
+  it('walktest rides out a broker restart and still leaves walk-test mode at the end', async function () {
+    node.mic = 'quiet';
+    const io = new ScriptedIo(false);
+    const running = walkTest(args('--minutes', '0.2'), io, TEST_DETECTOR_SPECS);
+    await waitUntil(() => io.text.includes('walk test on'), 10_000, 'walk-test mode');
+    await broker.restart();
+    assert.equal(await running, 0, io.text);
+    assert.match(io.text, /walk test over: cmd\/result ok/);
+  });
+
+  it('walktest says so and exits 1 when the broker is gone at the end, instead of hanging or exiting silently', async function () {
+    const gone = await startEmbeddedBroker();
+    const lone = new LiveNode({ brokerUrl: gone.url, site: 'museum', node: 'case-10', role: 'display_case', location: LOCATION }).start();
+    try {
+      const configs = await Observer.connect(gone.url, ['vitrine/museum/case-10/config']);
+      await waitUntil(() => configs.messages.length > 0, 10_000, 'the node\'s retained config');
+      await configs.close();
+      const io = new ScriptedIo(false);
+      const running = walkTest(['--node', 'case-10', '--broker', gone.url, '--minutes', '0.05'], io, TEST_DETECTOR_SPECS);
+      await waitUntil(() => io.text.includes('walk test on'), 10_000, 'walk-test mode');
+      lone.stop();
+      await gone.stop();
+      assert.equal(await running, 1, io.text);
+      assert.match(io.text, /walk test over, but the node did not confirm leaving walk-test mode \(no answer from museum\/case-10 to cmd\/walktest .*\); it leaves it by itself 3 s after the start\ntest detections: none\n$/);
+    } finally {
+      lone.stop();
+      await gone.stop();
+    }
+  });
+
   it('names what is wrong: an unknown node, a missing option, a bad duration', async function () {
     await assert.rejects(relearn(['--node', 'nobody', '--broker', broker.url], new ScriptedIo(false)),
       /no node nobody on mqtt:\/\/127\.0\.0\.1:\d+: nothing retained on vitrine\/\+\/nobody\/config/);

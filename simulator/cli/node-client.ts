@@ -15,6 +15,8 @@ import { CommandChannel, describeResult, parseNodeTopic } from '../console/share
 export const DEFAULT_BROKER_URL = 'mqtt://127.0.0.1:1883';
 /** How long to wait for a node's retained config and status when looking it up. */
 const LOOKUP_MS = 3000;
+/** Reconnection period once the node is found, ms. */
+const RECONNECT_MS = 1000;
 
 /** What a tool writes and reads; the tests give their own. */
 export interface CliIo {
@@ -139,7 +141,13 @@ export class NodeClient {
       }
       const [[siteId, entry]] = sites;
       const nodeClient = new NodeClient(client, siteId, options.node, entry.config ?? {}, entry.status, options.tool);
-      await client.subscribeAsync([nodeClient.topics.cmdResult], { qos: 1 });
+      // Found: from now on a broker restart during a long walk test or baseline is ridden out. Not before:
+      // a wrong URL fails at once. MQTT.js re-subscribes after a reconnection only to what was subscribed
+      // while reconnecting was on, so the node's config and status are subscribed again here (the broker
+      // sends the same retained messages; the handler takes them as updates).
+      client.options.reconnectPeriod = RECONNECT_MS;
+      await client.subscribeAsync([nodeClient.topics.cmdResult, `vitrine/${siteId}/${options.node}/config`, `vitrine/${siteId}/${options.node}/status`], { qos: 1 });
+      if (site !== siteId) await client.unsubscribeAsync([`vitrine/${site}/${options.node}/config`, `vitrine/${site}/${options.node}/status`]);
       return nodeClient;
     } catch (error) {
       await client.endAsync(true);
@@ -163,7 +171,8 @@ export class NodeClient {
 
   async close(): Promise<void> {
     this.#channel.close();
-    await this.client.endAsync();
+    // Without a link there is nothing to flush, and a graceful end would wait for it forever.
+    await this.client.endAsync(!this.client.connected);
   }
 }
 

@@ -101,7 +101,12 @@ export async function calibrate(argv: string[], io: CliIo, specs: SpecRegistryJs
       return 1;
     }
     io.out(`\n${table(recs)}\n\nreasoning:\n`);
-    for (const r of recs) io.out(`  ${r.option}:\n${r.reasons.map((reason) => `    - ${reason}\n`).join('')}`);
+    const signature = recs.filter((r) => r.action === 'signature');
+    for (const r of recs) if (r.action !== 'signature') io.out(`  ${r.option}:\n${r.reasons.map((reason) => `    - ${reason}\n`).join('')}`);
+    if (signature.length > 0) {
+      io.out(`  not calibrated from the ambient — criteria on the shape of an event (what the threat looks like, not how loud the room is; ` +
+        `raising them would make the detector miss the real event): ${signature.map((r) => r.option).join(', ')}\n`);
+    }
     const patch = configPatch(recs);
     if (patch === undefined) {
       io.out('\nevery threshold can stay as it is: nothing to push\n');

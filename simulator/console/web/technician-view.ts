@@ -184,7 +184,8 @@ export class TechnicianView {
     });
     fill(this.#recommendations,
       h('h3', {}, 'Recommended thresholds'),
-      h('p', { class: 'hint' }, `${fmt(this.#recs[0].quantile * 100)}th percentile of the ambient plus a margin in each unit, within the option's range, never below the default (docs/calibration.md). Edit a value to override it.`),
+      h('p', { class: 'hint' }, `Level gates: ${fmt(this.#recs[0].quantile * 100)}th percentile of the ambient plus a margin in each unit, within the option's range, never below the default. ` +
+        'Criteria on the shape of an event (signature) are not calibrated from the ambient (docs/calibration.md). Edit a value to override it.'),
       h('table', { class: 'recommendations' },
         h('thead', {}, h('tr', {}, ...['threshold', 'unit', 'in force', `ambient p${fmt(this.#recs[0].quantile * 100)}`, 'margin', 'new', 'action', 'reasoning'].map((t) => h('th', {}, t)))),
         h('tbody', {}, ...rows)),
