@@ -1,13 +1,15 @@
 /**
- * Where `npm start` starts the web console next to the embedded broker. The console is written in
- * parallel (simulator/console/); its engineer sets CONSOLE to a starter and start.ts prints the URL it
- * returns. Until then the demo says the console is not there yet.
+ * Where `npm start` starts the web console next to the broker: the console's own starter
+ * (simulator/console/run-console.ts) — the broker's WebSocket listener, or the console's bridge to its
+ * TCP port, and the scenario's floor plan. demo.ts prints the URL it returns.
  */
 import type { BrokerHandle } from '../broker/types';
+import { startRunConsole } from '../console/run-console';
 import type { Scenario } from '../scenario/types';
 
 export interface ConsoleStarter {
-  start(options: { broker: BrokerHandle; scenario: Scenario }): Promise<{ url: string; stop(): Promise<void> }>;
+  /** port: the HTTP port (0 or absent: a free one). */
+  start(options: { broker: BrokerHandle; scenario: Scenario; port?: number }): Promise<{ url: string; stop(): Promise<void> }>;
 }
 
-export const CONSOLE: ConsoleStarter | undefined = undefined;
+export const CONSOLE: ConsoleStarter = { start: startRunConsole };

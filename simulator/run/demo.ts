@@ -30,6 +30,9 @@ real time, on an embedded MQTT broker.
   --broker URL           use this broker (mqtt:// or ws://) instead of the embedded one; a scenario
                          that stops the broker needs the embedded one (or --skip-broker-faults)
   --skip-broker-faults   run a scenario's broker_stop/broker_start as no-ops on an external broker
+  --no-console           do not start the web console (started by default in real time, not in virtual)
+  --console              start it in virtual time too
+  --console-port N       the console's HTTP port (default: a free one; the URL is printed)
   --run-dir DIR          where the nodes keep their storage (default artifacts/runs/<scenario>-<time>)
   --verbose              print the nodes' own logs too
   --strict               exit 1 if an expected alert was missed or an unexpected one came
@@ -44,6 +47,13 @@ export interface DemoParts {
   out?: (line: string) => void;
 }
 
+function portOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--console-port must be a port number 0…65535, not ${text}`);
+  return port;
+}
+
 export async function runDemo(argv: readonly string[], parts: DemoParts): Promise<number> {
   const out = parts.out ?? ((line: string): void => void process.stdout.write(`${line}\n`));
   const { broker: brokerUrl, rest } = takeBrokerOption(argv);
@@ -54,11 +64,14 @@ export async function runDemo(argv: readonly string[], parts: DemoParts): Promis
       clock: { type: 'string', default: 'real' },
       'run-dir': { type: 'string' },
       'skip-broker-faults': { type: 'boolean' },
+      console: { type: 'boolean' },
+      'console-port': { type: 'string' },
       verbose: { type: 'boolean' },
       strict: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
+    allowNegative: true,
   });
   if (values.help === true) {
     out(DEMO_HELP.trimEnd());
@@ -66,6 +79,8 @@ export async function runDemo(argv: readonly string[], parts: DemoParts): Promis
   }
   if (values.clock !== 'real' && values.clock !== 'virtual') throw new Error(`--clock must be real or virtual, not ${values.clock}`);
   const clock = values.clock;
+  const consolePort = portOption(values['console-port']);
+  const withConsole = values.console ?? (clock === 'real' || consolePort !== undefined);
   const scenario = loadScenarioFile(values.scenario);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const directory = values['run-dir'] ?? path.join('artifacts', 'runs', `${path.basename(values.scenario, '.json')}-${stamp}`);
@@ -79,8 +94,8 @@ export async function runDemo(argv: readonly string[], parts: DemoParts): Promis
     out(`  ${scenario.durationS} s, ${scenario.nodes.length} nodes, ${scenario.timeline.length} events, ${scenario.faults.length} faults; ` +
       `${clock === 'real' ? 'real time' : 'virtual time, as fast as possible'}`);
     out(`  broker: ${broker.kind === 'external' ? 'external' : 'embedded (aedes)'} ${broker.url}${broker.wsUrl === undefined ? '' : `, WebSocket ${broker.wsUrl}`}`);
-    consoleServer = await CONSOLE?.start({ broker, scenario });
-    out(`  console: ${consoleServer?.url ?? 'not built yet (simulator/console/ is being written; it will be started here)'}`);
+    consoleServer = withConsole ? await CONSOLE.start({ broker, scenario, port: consolePort }) : undefined;
+    out(`  console: ${consoleServer?.url ?? `off (${values.console === false ? '--no-console' : 'virtual time; --console starts it'})`}`);
     out(`  watch it from another terminal: npm run monitor -- --broker ${broker.url} --site ${scenario.site.id}`);
     out(`  node storage: ${directory}`);
     const lines = new LiveLines(clock, scenario);
