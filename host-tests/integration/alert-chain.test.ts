@@ -213,6 +213,9 @@ for (const { name, start, willCheckMs } of brokers) {
       const s = await open(scenarioOf('reboot command', 8, [{ at: 5, what: 'glass_break', where: { node: 'case' }, params: { levelDb: 30 } }]), 'virtual', { bootSpreadMs: 0 });
       await waitUntil(() => s.seen.some((x) => x.kind === 'config' && x.node === 'case' && !x.retained), 10_000, 'the node online');
       await s.watcher.client.publishAsync('vitrine/lab/case/cmd/reboot', '{"id":"r1","reason":"firmware update"}', { qos: 1 });
+      // The scenario clock only runs from run(): wait for the node to go down first, or on a loaded machine the
+      // command can reach it after the break at 5 s and the first boot detects it.
+      await waitUntil(() => s.seen.some((x) => x.kind === 'status' && x.node === 'case' && !x.online && !x.retained), 10_000, 'the node going down');
       await s.run();
       const result = s.seen.find((x) => x.kind === 'result' && x.result.id === 'r1');
       assert.ok(result?.kind === 'result' && result.result.ok, 'the reboot is acknowledged');
