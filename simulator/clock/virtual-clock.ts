@@ -41,7 +41,7 @@ interface VirtualTimer extends QueuedTimer {
 }
 
 export class VirtualClock implements Clock {
-  readonly startEpochMs: number;
+  #startEpochMs: number;
   #nowMs = 0;
   #syncAfterMs: SyncAfterMs;
   #nextTimerId = 1;
@@ -50,10 +50,22 @@ export class VirtualClock implements Clock {
   readonly #timers = new Map<number, VirtualTimer>();
 
   constructor(options: VirtualClockOptions = {}) {
-    this.startEpochMs = options.startEpochMs ?? DEFAULT_START_EPOCH_MS;
-    if (!Number.isFinite(this.startEpochMs)) throw new RangeError(`startEpochMs must be finite, got ${this.startEpochMs}`);
+    this.#startEpochMs = checkedEpoch(options.startEpochMs ?? DEFAULT_START_EPOCH_MS);
     this.#syncAfterMs = options.syncAfterMs === undefined ? 0 : options.syncAfterMs;
     checkSyncAfterMs(this.#syncAfterMs);
+  }
+
+  /** Wall-clock time at simulation time 0, ms since the Unix epoch. */
+  get startEpochMs(): number {
+    return this.#startEpochMs;
+  }
+
+  /**
+   * Ties the current simulation time to the wall time `epochMs`: a real-time run calls it when its pacer
+   * starts, so the seconds spent preparing the run (rendering, booting) do not put the nodes' clocks behind.
+   */
+  alignTo(epochMs: number): void {
+    this.#startEpochMs = checkedEpoch(epochMs) - this.#nowMs;
   }
 
   /** Simulation time in ms since the clock was created. */
@@ -67,7 +79,7 @@ export class VirtualClock implements Clock {
 
   /** True wall time at the current simulation time, whether or not anyone has synced. */
   wallMs(): number {
-    return this.startEpochMs + this.#nowMs;
+    return this.#startEpochMs + this.#nowMs;
   }
 
   epochMs(): number | undefined {
@@ -225,4 +237,9 @@ export class VirtualNodeClock implements NodeClockControl {
     for (const timer of this.#timers) this.#clock.clearTimer(timer);
     this.#timers.clear();
   }
+}
+
+function checkedEpoch(epochMs: number): number {
+  if (!Number.isFinite(epochMs)) throw new RangeError(`startEpochMs must be finite, got ${epochMs}`);
+  return epochMs;
 }

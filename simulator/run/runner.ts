@@ -198,6 +198,7 @@ export class ScenarioRunner {
   /** Runs to the end of the scenario (open() first). */
   async run(): Promise<RunReport> {
     if (!this.#opened) await this.open();
+    if (this.#o.clock === 'real') this.clock.alignTo(Date.now());
     await this.pacer.run();
     if (this.#o.clock === 'virtual') await this.pacer.settle();
     return this.report();

@@ -195,6 +195,16 @@ describe('VirtualClock', function () {
     assert.throws(() => new VirtualClock({ syncAfterMs: -1 }), /syncAfterMs must be null/);
   });
 
+  it('aligns the current simulation time to a wall time (a real-time run starting after its preparation)', function () {
+    const clock = new VirtualClock({ startEpochMs: 1_000_000 });
+    clock.advanceTo(2500);
+    clock.alignTo(5_000_000);
+    assert.equal(clock.wallMs(), 5_000_000);
+    assert.equal(clock.startEpochMs, 4_997_500);
+    assert.equal(clock.nowMs(), 2500, 'simulation time is untouched');
+    assert.throws(() => clock.alignTo(Number.NaN), /startEpochMs must be finite/);
+  });
+
   it('gives each node its own uptime, sync state and power switch on one timeline', function () {
     const clock = new VirtualClock({ startEpochMs: 0 });
     const a = clock.bootNode();
