@@ -1,9 +1,10 @@
 /**
  * `npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N]
- *  [--role display_case|window|balcony] [--flex] [--json]`
+ *  [--seeds COUNT] [--role display_case|window|balcony] [--flex] [--json]`
  *
  * Builds the labelled corpus of each sensor (all three without --sensor) from the signal library with
- * the seed, runs it through the pipelines of the role's default configuration and prints recall per
+ * the seed (with --seeds, the corpora of COUNT consecutive seeds from it, pooled: rates of rare
+ * false alarms need thousands of cases), runs it through the pipelines of the role's default configuration and prints recall per
  * threat and level, false alarms per confuser class and latency p50/p95 per threat. --holdout runs the
  * parameter set the defaults were not tuned on. --flex (acoustic only) models the pane's flex reported by
  * the accelerometer at every glass break. --json prints one JSON object (the last and only line).
@@ -20,6 +21,7 @@ interface Args {
   holdout: boolean;
   size: 'small' | 'full';
   seed: number;
+  seeds: number;
   role: NodeRole | undefined;
   flex: boolean;
   json: boolean;
@@ -28,7 +30,7 @@ interface Args {
 class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { sensors: SENSOR_CHANNELS, holdout: false, size: 'full', seed: 1, role: undefined, flex: false, json: false };
+  const args: Args = { sensors: SENSOR_CHANNELS, holdout: false, size: 'full', seed: 1, seeds: 1, role: undefined, flex: false, json: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (allowed?: readonly string[]): string => {
@@ -44,6 +46,10 @@ function parseArgs(argv: readonly string[]): Args {
       const v = value();
       if (!/^\d+$/.test(v)) throw new UsageError(`--seed must be a whole number, not '${v}'`);
       args.seed = Number(v);
+    } else if (arg === '--seeds') {
+      const v = value();
+      if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`--seeds must be a whole number of at least 1, not '${v}'`);
+      args.seeds = Number(v);
     } else if (arg === '--holdout') args.holdout = true;
     else if (arg === '--flex') args.flex = true;
     else if (arg === '--json') args.json = true;
@@ -59,7 +65,7 @@ function main(): void {
     args = parseArgs(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`eval: ${error.message}\nusage: npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N] [--role ROLE] [--flex] [--json]\n`);
+    process.stderr.write(`eval: ${error.message}\nusage: npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N] [--seeds COUNT] [--role ROLE] [--flex] [--json]\n`);
     process.exitCode = 2;
     return;
   }
@@ -67,7 +73,7 @@ function main(): void {
   for (const sensor of args.sensors) {
     let report: SensorReport;
     try {
-      const { outcomes: _outcomes, ...figures } = runEval({ sensor, holdout: args.holdout, size: args.size, seed: args.seed, role: args.role, flex: args.flex && sensor === 'acoustic' });
+      const { outcomes: _outcomes, ...figures } = runEval({ sensor, holdout: args.holdout, size: args.size, seed: args.seed, seeds: args.seeds, role: args.role, flex: args.flex && sensor === 'acoustic' });
       report = figures;
     } catch (error) {
       process.stderr.write(`eval: ${sensor}: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -78,7 +84,7 @@ function main(): void {
     if (!args.json) process.stdout.write(`${reportText(report)}\n\n`);
   }
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ set: args.holdout ? 'holdout' : 'default', size: args.size, seed: args.seed, flex: args.flex, sensors: reports })}\n`);
+    process.stdout.write(`${JSON.stringify({ set: args.holdout ? 'holdout' : 'default', size: args.size, seed: args.seed, seeds: args.seeds, flex: args.flex, sensors: reports })}\n`);
   }
 }
 

@@ -20,6 +20,10 @@ function table(header: string[], rows: string[][], leftColumns: number): string[
   return [line(header), ...rows.map(line)];
 }
 
+function seedText(report: SensorReport): string {
+  return report.seeds === 1 ? `seed ${report.seed}` : `seeds ${report.seed}–${report.seed + report.seeds - 1} pooled (${report.seeds} corpora)`;
+}
+
 export function reportText(report: SensorReport): string {
   const s = report.summary;
   const set = report.set === 'holdout'
@@ -27,7 +31,7 @@ export function reportText(report: SensorReport): string {
     : 'default parameter set (the ranges the defaults were tuned on)';
   const lines = [
     `== ${report.sensor}: ${set}`,
-    `   corpus size ${report.size}, seed ${report.seed}; pipeline from the default configuration of role ${report.role}; ` +
+    `   corpus size ${report.size}, ${seedText(report)}; pipeline from the default configuration of role ${report.role}; ` +
       `${s.cases} cases (${s.threatCases} threats, ${s.confuserCases} confusers and ambient) in ${report.seconds.toFixed(1)} s`,
   ];
   if (report.sensor === 'acoustic') {

@@ -26,6 +26,22 @@ describe('eval command (npm run --silent eval)', function () {
     assert.ok(tilt.latency[0].p50Ms > 0 && tilt.latency[0].p95Ms >= tilt.latency[0].p50Ms);
   });
 
+  it('--seeds pools the corpora of consecutive seeds: twice the cases of one, the same figures for each seed alone', function () {
+    type Report = { seed: number; seeds: number; sensors: { tilt: { seeds: number; summary: { cases: number; threatCases: number }; recall: { detected: number; cases: number }[] } } };
+    const run = (...args: string[]): Report => {
+      const result = evalCommand('--sensor', 'tilt', '--size', 'small', '--json', ...args);
+      assert.equal(result.status, 0, result.stderr);
+      return JSON.parse(result.stdout) as Report;
+    };
+    const [first, second, pooled] = [run('--seed', '4'), run('--seed', '5'), run('--seed', '4', '--seeds', '2')];
+    assert.deepEqual([pooled.seed, pooled.seeds, pooled.sensors.tilt.seeds], [4, 2, 2]);
+    assert.equal(pooled.sensors.tilt.summary.cases, first.sensors.tilt.summary.cases + second.sensors.tilt.summary.cases);
+    const detected = (r: Report): number => r.sensors.tilt.recall.reduce((n, row) => n + row.detected, 0);
+    assert.equal(detected(pooled), detected(first) + detected(second));
+    const table = evalCommand('--sensor', 'tilt', '--size', 'small', '--seed', '4', '--seeds', '2');
+    assert.match(table.stdout, /seeds 4–5 pooled \(2 corpora\)/);
+  });
+
   it('prints a table naming the set, the role and what it measured', function () {
     const result = evalCommand('--sensor', 'tilt', '--size', 'small');
     assert.equal(result.status, 0, result.stderr);
@@ -40,6 +56,7 @@ describe('eval command (npm run --silent eval)', function () {
     for (const [args, message] of [
       [['--sensor', 'radar'], /--sensor must be one of acoustic, vibration, tilt, not 'radar'/],
       [['--seed', '-1'], /--seed must be a whole number, not '-1'/],
+      [['--seeds', '0'], /--seeds must be a whole number of at least 1, not '0'/],
       [['--sensor', 'vibration', '--flex'], /--flex models the pane's flex for glass break/],
       [['--frobnicate'], /unknown argument '--frobnicate'/],
       [['--sensor', 'acoustic', '--role', 'balcony', '--size', 'small'], /acoustic: the balcony configuration runs no acoustic pipeline: detectors.glassBreak.enabled is false/],
