@@ -25,6 +25,15 @@ function build(args: string[], env: Record<string, string | undefined> = {}): { 
 describe('npm run build:device', function () {
   this.timeout(60_000);
 
+  it('--help prints the usage, the roles and the installer\'s settings, and builds nothing', function () {
+    const run = build(['--help']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^usage: npm run build:device -- --role /);
+    assert.match(run.stdout, /--role ROLE +display-case, window, balcony, selfbench/);
+    assert.match(run.stdout, /site, node, building, floor, room, element, label, brokerHost/);
+    assert.equal(run.stderr, '');
+  });
+
   it('without an SDK, exits non-zero naming MODDABLE and where to get the SDK', function () {
     const run = build(['--role', 'display-case', ...SETTINGS]);
     assert.equal(run.status, 3, run.stderr);

@@ -1,5 +1,6 @@
 /**
  * npm run build:device -- --role ROLE|selfbench [--platform esp32|esp32/TARGET|lin] [--debug] [key=value ...]
+ * npm run build:device -- --help
  *
  * Builds (and for esp32 flashes) the firmware for one node role with Moddable's mcconfig, or the
  * self-benchmark (`--role selfbench`, manifests/selfbench.json). Before the build, the installer's
@@ -110,7 +111,25 @@ export function mcconfigArguments(request: BuildRequest): string[] {
   return args;
 }
 
+/** What `--help` prints: the usage, the roles and the installer's settings. */
+export function helpText(): string {
+  return `${USAGE}\n\n` +
+    'Builds the firmware of one node role with the Moddable SDK\'s mcconfig (and flashes it for esp32), or the\n' +
+    'self-benchmark (--role selfbench). Needs MODDABLE set to the SDK directory with its tools built.\n\n' +
+    `  --role ROLE        ${[...Object.keys(ROLE_MANIFESTS), SELFBENCH].join(', ')}\n` +
+    '  --platform P       esp32 (default), esp32/TARGET (e.g. esp32/nodemcu) or lin (the desktop build)\n' +
+    '  --debug            a debug build (mcconfig -d, for xsbug) instead of a release build\n' +
+    `  key=value          the installer's settings, checked before the build: ${INSTALLER_KEYS.join(', ')}\n` +
+    '                     (required), ssid and password for Wi-Fi (esp32), any other mcconfig config entry\n\n' +
+    'Exit status: 0 built, 2 bad arguments or settings, 3 no SDK or mcconfig did not run, else mcconfig\'s.\n' +
+    'docs/flashing.md walks through it.\n';
+}
+
 export function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(helpText());
+    return 0;
+  }
   let request: BuildRequest;
   try {
     request = parseArguments(argv);
