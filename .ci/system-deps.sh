@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# System packages the tests use: Mosquitto 2 (a real broker for the integration suite) and
-# Chromium (headless browser for the console's end-to-end tests). Installed from Debian's packages.
+# System packages the tests use: Mosquitto 2 (a real broker for the integration suite), openssl (a test CA
+# and certificate for Mosquitto's TLS listener) and Chromium (headless browser for the console's
+# end-to-end tests). Installed from Debian's packages.
 set -euo pipefail
-packages=(mosquitto chromium)
+packages=(mosquitto openssl chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,6 +1,7 @@
 /**
  * The console server: what it serves, and its WebSocket-to-TCP bridge to real brokers (the embedded
- * aedes broker and Mosquitto 2 on TCP only), exercised with MQTT.js over WebSocket as the page uses it.
+ * aedes broker and Mosquitto 2 on TCP only, and Mosquitto over TLS with a site's own CA), exercised with
+ * MQTT.js over WebSocket as the page uses it.
  */
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
@@ -12,6 +13,7 @@ import { startConsoleServer } from '../../simulator/console/server';
 import { loadScenarioFile } from '../../simulator/scenario/load';
 import type { SitePlan } from '../../simulator/console/shared/site-plan';
 import { Observer, waitUntil } from '../helpers/mqtt-probe';
+import { makeTestCertificates } from '../helpers/tls-certs';
 
 const PLAN: SitePlan = {
   id: 'museum', name: 'Hall </script><script>alert(1)</script>',
@@ -122,4 +124,41 @@ describe('console server', function () {
       }
     });
   }
+
+  it('bridges to Mosquitto over TLS (mqtts://) trusting the site\'s CA, and refuses a broker whose certificate it cannot verify', async function () {
+    const certs = makeTestCertificates();
+    const broker = await startMosquitto({ tls: { certFile: certs.certFile, keyFile: certs.keyFile } });
+    const tlsUrl = broker.tlsUrl ?? assert.fail('no TLS listener');
+    const trusting = await startConsoleServer({ brokerUrl: tlsUrl, brokerCa: certs.caPem });
+    const untrusting = await startConsoleServer({ brokerUrl: tlsUrl });
+    const observer = await Observer.connect(broker.url);
+    try {
+      await observer.client.publishAsync('vitrine/museum/n1/status', 'online', { qos: 1, retain: true });
+      const browserLike = await mqtt.connectAsync(trusting.brokerWsUrl, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000 });
+      const received: string[] = [];
+      browserLike.on('message', (topic, payload) => received.push(`${topic}=${payload.toString()}`));
+      await browserLike.subscribeAsync('vitrine/museum/+/#', { qos: 1 });
+      await waitUntil(() => received.includes('vitrine/museum/n1/status=online'), 5000, 'the retained status through the TLS bridge');
+      await observer.client.subscribeAsync('vitrine/museum/n1/cmd/+', { qos: 1 });
+      await browserLike.publishAsync('vitrine/museum/n1/cmd/relearn', '{"id":"t"}', { qos: 1 });
+      await observer.waitFor('vitrine/museum/n1/cmd/relearn', '{"id":"t"}', 5000);
+      await browserLike.endAsync();
+      // Without the CA (the same broker, the same page client) the certificate does not verify: the bridge
+      // drops the page's connection before any CONNACK.
+      const refused = mqtt.connect(untrusting.brokerWsUrl, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000 });
+      const outcome = await new Promise<string>((resolve) => {
+        refused.once('connect', () => resolve('connected'));
+        refused.once('close', () => resolve('closed'));
+      });
+      refused.end(true);
+      assert.equal(outcome, 'closed', 'a broker certificate from an unknown CA must not be accepted');
+      await assert.rejects(startConsoleServer({ brokerUrl: broker.url, brokerCa: certs.caPem }), /brokerCa is for an mqtts:\/\/ broker/);
+    } finally {
+      await observer.close();
+      await trusting.stop();
+      await untrusting.stop();
+      await broker.stop();
+      certs.remove();
+    }
+  });
 });

@@ -19,6 +19,8 @@ export interface MosquittoOptions {
   /** WebSocket port (0: a free one); no WebSocket listener when absent. */
   wsPort?: number;
   host?: string;
+  /** A TLS listener too (MQTT over TLS, `mqtts://`): a free port, with this certificate and key (PEM files). */
+  tls?: { certFile: string; keyFile: string };
   /** The mosquitto binary; default /usr/sbin/mosquitto. */
   executable?: string;
   /** How long to wait for it to accept connections; default 5000 ms. */
@@ -29,6 +31,8 @@ export interface MosquittoBroker extends BrokerHandle {
   readonly kind: 'mosquitto';
   readonly configFile: string;
   readonly logFile: string;
+  /** `mqtts://host:port` of the TLS listener, when `tls` was given. */
+  readonly tlsUrl: string | undefined;
   /** The broker's log so far (connections, disconnections, will publications). */
   log(): string;
 }
@@ -44,7 +48,10 @@ export function assertMosquittoInstalled(executable = MOSQUITTO_PATH): void {
   }
 }
 
-export function mosquittoConfig(options: { port: number; wsPort: number | undefined; host: string; logFile: string; user: string }): string {
+export function mosquittoConfig(options: {
+  port: number; wsPort: number | undefined; host: string; logFile: string; user: string;
+  tls?: { port: number; certFile: string; keyFile: string };
+}): string {
   const lines = [
     '# Written by Vitrine (simulator/broker/mosquitto.ts) for one run; removed when the broker stops.',
     // As root, Mosquitto would switch to the `mosquitto` user and could not write the log in our directory.
@@ -63,6 +70,7 @@ export function mosquittoConfig(options: { port: number; wsPort: number | undefi
     `listener ${options.port} ${options.host}`,
   ];
   if (options.wsPort !== undefined) lines.push(`listener ${options.wsPort} ${options.host}`, 'protocol websockets');
+  if (options.tls !== undefined) lines.push(`listener ${options.tls.port} ${options.host}`, `certfile ${options.tls.certFile}`, `keyfile ${options.tls.keyFile}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -75,7 +83,8 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   const logFile = path.join(directory, 'mosquitto.log');
   const port = options.port !== undefined && options.port !== 0 ? options.port : await findFreePort(host);
   const wsPort = options.wsPort === undefined ? undefined : options.wsPort !== 0 ? options.wsPort : await findFreePort(host);
-  writeFileSync(configFile, mosquittoConfig({ port, wsPort, host, logFile, user: userInfo().username }));
+  const tls = options.tls === undefined ? undefined : { ...options.tls, port: await findFreePort(host) };
+  writeFileSync(configFile, mosquittoConfig({ port, wsPort, host, logFile, user: userInfo().username, tls }));
 
   let child: ChildProcess | undefined;
   let stopped = false;
@@ -112,6 +121,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     try {
       await waitUntilAccepting(host, port, { timeoutMs: options.startTimeoutMs ?? 5000, gaveUp: () => exited });
       if (wsPort !== undefined) await waitUntilAccepting(host, wsPort, { timeoutMs: options.startTimeoutMs ?? 5000, gaveUp: () => exited });
+      if (tls !== undefined) await waitUntilAccepting(host, tls.port, { timeoutMs: options.startTimeoutMs ?? 5000, gaveUp: () => exited });
     } catch (error) {
       await down();
       throw error;
@@ -142,6 +152,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     kind: 'mosquitto',
     url: `mqtt://${host}:${port}`,
     wsUrl: wsPort === undefined ? undefined : `ws://${host}:${wsPort}/mqtt`,
+    tlsUrl: tls === undefined ? undefined : `mqtts://${host}:${tls.port}`,
     port,
     wsPort,
     configFile,

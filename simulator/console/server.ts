@@ -28,6 +28,8 @@ export interface ConsoleServerOptions {
   brokerWsUrl?: string;
   /** `mqtt://…` or `mqtts://…`, bridged through this server's `/mqtt` when no brokerWsUrl is given. */
   brokerUrl?: string;
+  /** For an `mqtts://` brokerUrl: the CA certificate(s), PEM, that signed the broker's certificate (default: Node's trusted roots). */
+  brokerCa?: string;
   /** The floor plan and node positions; without one the console lists whatever nodes it hears. */
   plan?: SitePlan;
   /** Or the scenario to take the plan from (its site and nodes). */
@@ -95,7 +97,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     if (options.brokerUrl === undefined) throw new Error('startConsoleServer: give brokerWsUrl (ws://…) or brokerUrl (mqtt://…) to bridge');
     const broker = parseBrokerUrl(options.brokerUrl);
     if (broker.protocol === 'ws' || broker.protocol === 'wss') throw new Error(`startConsoleServer: ${broker.url} is a WebSocket URL: pass it as brokerWsUrl`);
-    bridge = createMqttBridge(broker);
+    if (options.brokerCa !== undefined && broker.protocol !== 'mqtts') throw new Error(`startConsoleServer: brokerCa is for an mqtts:// broker, not ${broker.url}`);
+    bridge = createMqttBridge(broker, { ca: options.brokerCa });
   } else {
     const ws = parseBrokerUrl(options.brokerWsUrl);
     if (ws.protocol !== 'ws' && ws.protocol !== 'wss') throw new Error(`startConsoleServer: brokerWsUrl must be ws:// or wss://, got ${options.brokerWsUrl}`);

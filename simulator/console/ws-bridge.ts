@@ -18,7 +18,12 @@ export interface MqttBridge {
   close(): void;
 }
 
-export function createMqttBridge(broker: BrokerUrl): MqttBridge {
+export interface MqttBridgeOptions {
+  /** For an `mqtts://` broker: the CA certificate(s), PEM, that signed its certificate (default: Node's trusted roots). */
+  ca?: string;
+}
+
+export function createMqttBridge(broker: BrokerUrl, options: MqttBridgeOptions = {}): MqttBridge {
   if (broker.protocol !== 'mqtt' && broker.protocol !== 'mqtts') throw new Error(`the MQTT bridge needs a TCP broker URL, got ${broker.url}`);
   // MQTT.js asks for the 'mqtt' subprotocol; ws accepts the first one offered.
   const wss = new WebSocketServer({ noServer: true });
@@ -26,7 +31,8 @@ export function createMqttBridge(broker: BrokerUrl): MqttBridge {
 
   wss.on('connection', (ws: WebSocket) => {
     const tcp = broker.protocol === 'mqtts'
-      ? tls.connect({ host: broker.host, port: broker.port, servername: broker.host })
+      // The certificate is checked against the host name (SNI takes names only, not addresses).
+      ? tls.connect({ host: broker.host, port: broker.port, servername: net.isIP(broker.host) === 0 ? broker.host : undefined, ca: options.ca })
       : net.connect({ host: broker.host, port: broker.port });
     const link = { ws, tcp };
     links.add(link);

@@ -61,6 +61,16 @@ describe('console site files and options', function () {
     assert.equal(direct.brokerWsUrl, 'ws://broker:9001/');
     assert.equal(consoleOptions([], { VITRINE_BROKER: 'mqtt://elsewhere:1884' }).brokerUrl, 'mqtt://elsewhere:1884');
     assert.equal(consoleOptions(['--site-file', shippedSiteFile]).plan?.nodes.length, 5);
+    const directory = mkdtempSync(path.join(tmpdir(), 'vitrine-ca-'));
+    try {
+      const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+      writeFileSync(path.join(directory, 'ca.crt'), pem);
+      const tls = consoleOptions(['--broker', 'mqtts://broker:8883', '--broker-ca', path.join(directory, 'ca.crt')]);
+      assert.deepEqual([tls.brokerUrl, tls.brokerCa], ['mqtts://broker:8883', pem]);
+      assert.equal(bridged.brokerCa, undefined);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('refuses contradictory or malformed options, naming them', function () {
@@ -73,5 +83,8 @@ describe('console site files and options', function () {
     assert.throws(() => consoleOptions(['--broker', 'ws://user:pw@b/mqtt']), /credentials would be handed to every browser/);
     assert.throws(() => consoleOptions(['--brokr', 'x']), /Unknown option '--brokr'/);
     assert.throws(() => consoleOptions(['--broker', 'http://x']), /unsupported scheme "http:"/);
+    assert.throws(() => consoleOptions(['--broker', 'mqtt://b:1883', '--broker-ca', shippedSiteFile]), /--broker-ca is for an mqtts:\/\/ --broker/);
+    assert.throws(() => consoleOptions(['--broker', 'mqtts://b:8883', '--broker-ca', '/nonexistent/ca.crt']), /--broker-ca \/nonexistent\/ca.crt: cannot read it \(ENOENT\)/);
+    assert.throws(() => consoleOptions(['--broker', 'mqtts://b:8883', '--broker-ca', shippedSiteFile]), /holds no PEM certificate/);
   });
 });
