@@ -9,6 +9,8 @@ import type { CorpusOptions, LabelledCase, SensorChannel } from '../signals/corp
 import { acousticCorpus } from '../signals/corpus-acoustic';
 import { tiltCorpus, vibrationCorpus } from '../signals/corpus-motion';
 import { sensorModel } from '../signals/motion/sensor';
+import { paneMotion } from '../signals/pane-motion';
+import { Rng } from '../signals/rng';
 import { replay } from './replay';
 import { type CaseOutcome, type EvalReport, scoreOutcomes } from './score';
 import {
@@ -26,6 +28,12 @@ export interface CaseRunOptions {
    * node would; confusers get none. The best case for the flex channel, so reported as such.
    */
   flex?: boolean;
+  /**
+   * Glass break only: the node's accelerometer on the pane, modelled (simulator/signals/pane-motion.ts) and
+   * run through the vibration pipeline of the same configuration, whose flex reports reach the glass-break
+   * detector as on the node. Confusers drive the pane too (their sound, a door slam through the wall).
+   */
+  pane?: { set: 'default' | 'holdout'; seed: number };
 }
 
 export interface EvalOptions extends CorpusOptions {
@@ -38,6 +46,7 @@ export interface EvalOptions extends CorpusOptions {
   /** Default: DEFAULT_ROLES[sensor]. */
   role?: NodeRole;
   flex?: boolean;
+  pane?: boolean;
 }
 
 export interface SensorReport extends EvalReport {
@@ -50,6 +59,7 @@ export interface SensorReport extends EvalReport {
   seed: number;
   seeds: number;
   flex: boolean;
+  pane: boolean;
   /** Wall time to build the corpus (unless given) and run it, s. */
   seconds: number;
 }
@@ -70,6 +80,10 @@ export function evaluateCase(c: LabelledCase, options: CaseRunOptions = {}): Cas
   const config = options.config ?? roleConfig(DEFAULT_ROLES[c.sensor]);
   if (options.flex === true && c.sensor !== 'acoustic') throw new Error(`flex modelling applies to acoustic cases, not ${c.sensor} (${c.id})`);
   const pipeline = sensorPipeline(c.sensor, config, c.signal.rateHz);
+  if (options.pane !== undefined) {
+    if (c.sensor !== 'acoustic') throw new Error(`the pane's accelerometer is modelled for acoustic cases, not ${c.sensor} (${c.id})`);
+    return { case: c, detections: replay(pipeline, c.signal, feedFor(c), { flexes: paneFlexes(c, config, options.pane) }) };
+  }
   const flexAtMs = options.flex === true && c.threat !== null && c.onsetS !== null ? c.onsetS * 1000 : undefined;
   return { case: c, detections: replay(pipeline, c.signal, feedFor(c), { flexAtMs, flexPeakG: MODELLED_FLEX_PEAK_G }) };
 }
@@ -82,7 +96,9 @@ export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): 
   const seeds = options.seeds ?? 1;
   if (!Number.isInteger(seeds) || seeds < 1) throw new RangeError(`runEval: seeds must be a whole number ≥ 1, not ${seeds}`);
   const corpus = cases ?? pooledCorpus(options.sensor, options, seeds);
-  const outcomes = corpus.map((c) => evaluateCase(c, { config, flex: options.flex }));
+  if (options.pane === true && options.sensor !== 'acoustic') throw new Error('pane modelling applies to the acoustic sensor');
+  const set = options.holdout ? 'holdout' : 'default';
+  const outcomes = corpus.map((c) => evaluateCase(c, { config, flex: options.flex, pane: options.pane === true ? { set, seed: options.seed } : undefined }));
   return {
     sensor: options.sensor,
     role,
@@ -91,6 +107,7 @@ export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): 
     seed: options.seed,
     seeds: cases === undefined ? seeds : 1,
     flex: options.flex === true,
+    pane: options.pane === true,
     ...scoreOutcomes(outcomes),
     seconds: (performance.now() - started) / 1000,
     outcomes,
@@ -105,4 +122,20 @@ function pooledCorpus(sensor: SensorChannel, options: CorpusOptions, seeds: numb
     for (const c of corpusFor(sensor, { ...options, seed })) pooled.push({ ...c, id: `s${seed}/${c.id}` });
   }
   return pooled;
+}
+
+/** The flexes the node's vibration pipeline reports for the pane's modelled motion during case `c`. */
+export function paneFlexes(c: LabelledCase, config: NodeConfig, pane: { set: 'default' | 'holdout'; seed: number }): { atMs: number; peakG: number }[] {
+  const motion = paneMotion(new Rng(hashSeed(`${pane.seed}/${c.id}`)), pane.set, c);
+  const flexes: { atMs: number; peakG: number }[] = [];
+  const vibration = sensorPipeline('vibration', config, motion.signal.rateHz, (atMs, peakG) => flexes.push({ atMs, peakG }));
+  replay(vibration, motion.signal, { unitsPerCount: sensorModel(motion.params.sensor).lsbG, blockFrames: accelerometerBlockFrames(motion.signal.rateHz) });
+  return flexes;
+}
+
+/** A 32-bit seed from a string (FNV-1a). */
+function hashSeed(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
 }

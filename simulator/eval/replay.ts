@@ -22,6 +22,8 @@ export interface ReplayOptions {
   flexAtMs?: number;
   /** Peak of that flex, g. */
   flexPeakG?: number;
+  /** Flexes reported by the node's own vibration pipeline (ms from the start of the signal, in time order), noted the same way. */
+  flexes?: readonly { atMs: number; peakG: number }[];
   /** Called with every block after the pipeline took it (the end of the block is the node's "now"). */
   afterBlock?(block: SampleBlock, detections: readonly Detection[]): void;
 }
@@ -34,11 +36,12 @@ export function blockEndMs(block: SampleBlock, t0Ms = 0): number {
 export function replay(pipeline: Pipeline, signal: Signal, feed: BlockFeedOptions, options: ReplayOptions = {}): TimedDetection[] {
   const found: TimedDetection[] = [];
   const t0Ms = feed.t0Ms ?? 0;
-  let flexPending = options.flexAtMs !== undefined;
+  const flexes = options.flexes ?? (options.flexAtMs === undefined ? [] : [{ atMs: options.flexAtMs, peakG: options.flexPeakG ?? 0.5 }]);
+  let nextFlex = 0;
   feedBlocks(signal, feed, (block) => {
-    if (flexPending && block.t0Ms - t0Ms >= (options.flexAtMs as number)) {
-      pipeline.noteFlex?.((options.flexAtMs as number) + t0Ms, options.flexPeakG ?? 0.5);
-      flexPending = false;
+    while (nextFlex < flexes.length && block.t0Ms - t0Ms >= flexes[nextFlex].atMs) {
+      pipeline.noteFlex?.(flexes[nextFlex].atMs + t0Ms, flexes[nextFlex].peakG);
+      nextFlex++;
     }
     const detections = pipeline.push(block);
     const endMs = blockEndMs(block, t0Ms);

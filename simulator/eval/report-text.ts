@@ -38,7 +38,10 @@ export function reportText(report: SensorReport): string {
     lines.push(report.flex
       ? '   FLEX MODELLED (--flex): a pane flex is reported at every glass break\'s onset and never for a confuser, the best case of a ' +
         'dual-technology node; microphone-only figures are the run without --flex'
-      : '   microphone only (no pane flex)');
+      : report.pane
+        ? '   PANE MODELLED (--pane): the accelerometer on the pane (the blow that breaks it, every sound, door slams through the wall) ' +
+          'through the vibration pipeline, whose flex reports reach the glass-break detector; microphone-only figures are the run without --pane'
+        : '   microphone only (no pane flex)');
   }
   lines.push('', `recall per threat and level (a hit is published from ${HIT_EARLY_S} s before the onset to ${HIT_LATE_S} s after the end; ` +
     'cross: other threat types, stray: same type outside the event)');

@@ -58,6 +58,8 @@ describe('eval command (npm run --silent eval)', function () {
       [['--seed', '-1'], /--seed must be a whole number, not '-1'/],
       [['--seeds', '0'], /--seeds must be a whole number of at least 1, not '0'/],
       [['--sensor', 'vibration', '--flex'], /--flex models the pane's flex for glass break/],
+      [['--sensor', 'tilt', '--pane'], /--pane models the pane's flex for glass break/],
+      [['--sensor', 'acoustic', '--flex', '--pane'], /--flex .* and --pane .* exclude each other/],
       [['--frobnicate'], /unknown argument '--frobnicate'/],
       [['--sensor', 'acoustic', '--role', 'balcony', '--size', 'small'], /acoustic: the balcony configuration runs no acoustic pipeline: detectors.glassBreak.enabled is false/],
     ] as const) {

@@ -1,0 +1,91 @@
+/**
+ * What the accelerometer on the pane records while the microphone hears an acoustic case: the second
+ * channel of a dual-technology window or display-case node, 3 axes at 1600 Hz, gravity included.
+ *
+ * - Every case: the building's vibration and the sensor's noise (the motion scene of the parameter set),
+ *   and the pane driven by the sound in the room. Below its coincidence frequency (≈ 2–6 kHz for 3–12 mm
+ *   glass) a pane follows the sound pressure by its mass, a = p / m″ with m″ = ρ·h (the mass law); the
+ *   pressure is the microphone's (−26 dBFS = 94 dB SPL = 1 Pa rms, an INMP441-class MEMS microphone), so
+ *   a kick drum at 105 dB SPL drives a 4 mm pane at about 0.4 m/s² rms. The pane's own resonances, which
+ *   would raise this near its modes, are not modelled.
+ * - A glass break: the blow that breaks the pane, a strike on the glass at the onset ringing at the
+ *   pane's lowest flexural modes (the break's own pane) and damped as it breaks; its peak at the sensor
+ *   from a medium blow to a shock (the impact ranges of the set).
+ * - A door slam: the slam through the wall (the vibration library's door slam) at the onset.
+ * Other confusers touch no pane: only their sound reaches it.
+ */
+import type { ParamSet } from './acoustic/ranges';
+import { paneModesHz } from './acoustic/glass-break';
+import type { LabelledCase } from './corpus';
+import { drawConfuser, addConfuser } from './motion/confusers';
+import { randomUnitVector } from './motion/geometry';
+import { DEFAULT_MOTION_RANGES, HOLDOUT_MOTION_RANGES, type MotionRanges } from './motion/ranges';
+import { MOTION_RATE_HZ, MotionScene, drawScene, logUniform } from './motion/scene';
+import { addStrike } from './motion/strike';
+import { resample } from './resample';
+import type { Rng } from './rng';
+import type { Signal } from './signal';
+
+/** Sound pressure of a full-scale microphone sample, Pa (−26 dBFS sensitivity at 1 Pa). */
+export const PA_PER_FULL_SCALE = 10 ** (26 / 20);
+const GLASS_DENSITY_KG_M3 = 2500;
+const G_MPS2 = 9.80665;
+/** Pane thickness of a case without a break's own pane (a window's or a display case's glass), mm. */
+const PANE_THICKNESS_MM: readonly [number, number] = [4, 12];
+
+export interface PaneMotion {
+  signal: Signal;
+  params: { sensor: string; thicknessMm: number; blowPeakG: number; doorSlamPeakG: number; airbornePeakG: number };
+}
+
+export function paneMotion(rng: Rng, set: ParamSet, c: LabelledCase): PaneMotion {
+  if (c.sensor !== 'acoustic') throw new Error(`paneMotion: ${c.id} is a ${c.sensor} case, not an acoustic one`);
+  const ranges: MotionRanges = set === 'holdout' ? HOLDOUT_MOTION_RANGES : DEFAULT_MOTION_RANGES;
+  const durationS = c.signal.data.length / c.signal.rateHz;
+  const scene = new MotionScene(rng, drawScene(rng, ranges.impact.scene, MOTION_RATE_HZ, durationS));
+  const normal = randomUnitVector(rng);
+  const isBreak = c.threat === 'glass_break';
+  const thicknessMm = isBreak && typeof c.params.thicknessMm === 'number'
+    ? c.params.thicknessMm
+    : rng.uniform(PANE_THICKNESS_MM[0], PANE_THICKNESS_MM[1]);
+
+  // The sound drives the pane: acceleration from pressure by the pane's mass per area.
+  const pressure = resample(c.signal, MOTION_RATE_HZ).data;
+  const gPerFullScale = PA_PER_FULL_SCALE / (GLASS_DENSITY_KG_M3 * (thicknessMm / 1000)) / G_MPS2;
+  const airborne = new Float64Array(scene.frames);
+  let airbornePeakG = 0;
+  for (let i = 0; i < airborne.length && i < pressure.length; i++) {
+    airborne[i] = pressure[i] * gPerFullScale;
+    airbornePeakG = Math.max(airbornePeakG, Math.abs(airborne[i]));
+  }
+  const sound = scene.eventBuffer();
+  MotionScene.addAlong(sound, airborne, normal);
+  scene.addEvent(sound);
+
+  let blowPeakG = 0;
+  if (isBreak && c.onsetS !== null) {
+    const modes = paneModesHz({
+      paneWidthM: Number(c.params.paneWidthM), paneHeightM: Number(c.params.paneHeightM), thicknessMm,
+    });
+    blowPeakG = logUniform(rng, [ranges.impact.blowPeakG.medium[0], ranges.impact.shockPeakG[1]]);
+    const wave = new Float64Array(scene.frames);
+    addStrike(rng, wave, MOTION_RATE_HZ, c.onsetS, blowPeakG, {
+      contactMs: rng.uniform(0.5, 3), modeLoHz: Math.max(5, modes[0]), modeHiHz: Math.max(modes[0] * 1.5, modes[3]),
+      modeCount: 4, dampingRatio: rng.uniform(0.05, 0.2), pulseWeight: 0.35,
+    });
+    const blow = scene.eventBuffer();
+    MotionScene.addAlong(blow, wave, normal);
+    scene.addEvent(blow);
+  }
+
+  let doorSlamPeakG = 0;
+  if (c.group === 'door_slam' && c.onsetS !== null) {
+    const slam = drawConfuser(rng, ranges.confusers, 'door_slam', { rateHz: MOTION_RATE_HZ, durationS, startS: c.onsetS, endS: c.endS ?? durationS });
+    doorSlamPeakG = Number(slam.peakG);
+    addConfuser(rng, slam, scene);
+  }
+  return {
+    signal: scene.render(rng),
+    params: { sensor: scene.params.sensor, thicknessMm, blowPeakG, doorSlamPeakG, airbornePeakG },
+  };
+}
