@@ -1,6 +1,6 @@
 /**
  * `npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N]
- *  [--seeds COUNT] [--role display_case|window|balcony] [--flex | --pane] [--json]`
+ *  [--seeds COUNT] [--role display_case|window|balcony | --config FILE.json] [--flex | --pane] [--json]`
  *
  * Builds the labelled corpus of each sensor (all three without --sensor) from the signal library with
  * the seed (with --seeds, the corpora of COUNT consecutive seeds from it, pooled: rates of rare
@@ -10,10 +10,15 @@
  * the accelerometer at every glass break (the best case); --pane models the accelerometer on the pane instead
  * (simulator/signals/pane-motion.ts: the blow that breaks it, the sound of every case, door slams through
  * the wall) and runs the vibration pipeline's flex reports into the glass-break detector, as a node does.
- * --json prints one JSON object (the last and only line).
+ * --config runs a node configuration (as classify --config takes it: a configuration, a patch over the role's
+ * defaults, or a cmd/config request) instead of the role's defaults. --json prints one JSON object (the last
+ * and only line).
  * Exits 0 whatever the figures (the CI test judges them); 2 on a usage error.
  */
+import { readFileSync } from 'node:fs';
 import { NODE_ROLES, type NodeRole } from '../../firmware/detect/types';
+import type { NodeConfig } from '../../firmware/node/config';
+import { loadConfig } from '../classify/config-file';
 import type { SensorChannel } from '../signals/corpus';
 import { runEval, type SensorReport } from '../eval/evaluate';
 import { reportText } from '../eval/report-text';
@@ -26,6 +31,7 @@ interface Args {
   seed: number;
   seeds: number;
   role: NodeRole | undefined;
+  configFile: string | undefined;
   flex: boolean;
   pane: boolean;
   json: boolean;
@@ -34,7 +40,7 @@ interface Args {
 class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { sensors: SENSOR_CHANNELS, holdout: false, size: 'full', seed: 1, seeds: 1, role: undefined, flex: false, pane: false, json: false };
+  const args: Args = { sensors: SENSOR_CHANNELS, holdout: false, size: 'full', seed: 1, seeds: 1, role: undefined, configFile: undefined, flex: false, pane: false, json: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (allowed?: readonly string[]): string => {
@@ -46,6 +52,7 @@ function parseArgs(argv: readonly string[]): Args {
     if (arg === '--sensor') args.sensors = [value(SENSOR_CHANNELS) as SensorChannel];
     else if (arg === '--size') args.size = value(['small', 'full']) as Args['size'];
     else if (arg === '--role') args.role = value(NODE_ROLES) as NodeRole;
+    else if (arg === '--config') args.configFile = value();
     else if (arg === '--seed') {
       const v = value();
       if (!/^\d+$/.test(v)) throw new UsageError(`--seed must be a whole number, not '${v}'`);
@@ -63,6 +70,7 @@ function parseArgs(argv: readonly string[]): Args {
   if ((args.flex || args.pane) && !args.sensors.includes('acoustic')) {
     throw new UsageError(`${args.flex ? '--flex' : '--pane'} models the pane's flex for glass break: it needs --sensor acoustic (or no --sensor)`);
   }
+  if (args.role !== undefined && args.configFile !== undefined) throw new UsageError('give --role or --config (whose role it runs), not both');
   if (args.flex && args.pane) throw new UsageError('--flex (a flex at every break, none for confusers) and --pane (the accelerometer modelled) exclude each other');
   return args;
 }
@@ -73,15 +81,25 @@ function main(): void {
     args = parseArgs(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`eval: ${error.message}\nusage: npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N] [--seeds COUNT] [--role ROLE] [--flex | --pane] [--json]\n`);
+    process.stderr.write(`eval: ${error.message}\nusage: npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N] [--seeds COUNT] [--role ROLE | --config FILE.json] [--flex | --pane] [--json]\n`);
     process.exitCode = 2;
     return;
   }
   const reports: Partial<Record<SensorChannel, SensorReport>> = {};
   for (const sensor of args.sensors) {
     let report: SensorReport;
+    let config: NodeConfig | undefined;
+    if (args.configFile !== undefined) {
+      const loaded = readConfigFile(args.configFile, sensor);
+      if (typeof loaded === 'string') {
+        process.stderr.write(`eval: ${loaded}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      config = loaded;
+    }
     try {
-      const { outcomes: _outcomes, ...figures } = runEval({ sensor, holdout: args.holdout, size: args.size, seed: args.seed, seeds: args.seeds, role: args.role, flex: args.flex && sensor === 'acoustic', pane: args.pane && sensor === 'acoustic' });
+      const { outcomes: _outcomes, ...figures } = runEval({ sensor, holdout: args.holdout, size: args.size, seed: args.seed, seeds: args.seeds, role: args.role, config, flex: args.flex && sensor === 'acoustic', pane: args.pane && sensor === 'acoustic' });
       report = figures;
     } catch (error) {
       process.stderr.write(`eval: ${sensor}: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -94,6 +112,18 @@ function main(): void {
   if (args.json) {
     process.stdout.write(`${JSON.stringify({ set: args.holdout ? 'holdout' : 'default', size: args.size, seed: args.seed, seeds: args.seeds, flex: args.flex, pane: args.pane, sensors: reports })}\n`);
   }
+}
+
+/** The configuration in `file` for `sensor`, or a message naming the file and every problem. */
+function readConfigFile(file: string, sensor: SensorChannel): NodeConfig | string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return `configuration ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+  const loaded = loadConfig(text, sensor);
+  return loaded.ok ? loaded.config : `configuration ${file}: ${loaded.errors.join('; ')}`;
 }
 
 main();

@@ -45,6 +45,8 @@ export interface EvalOptions extends CorpusOptions {
   seeds?: number;
   /** Default: DEFAULT_ROLES[sensor]. */
   role?: NodeRole;
+  /** A configuration to run instead of the role's default one (its role replaces `role`). */
+  config?: NodeConfig;
   flex?: boolean;
   pane?: boolean;
 }
@@ -52,6 +54,8 @@ export interface EvalOptions extends CorpusOptions {
 export interface SensorReport extends EvalReport {
   sensor: SensorChannel;
   role: NodeRole;
+  /** Whether the role's default configuration ran, or a given one (eval --config). */
+  defaultConfig: boolean;
   /** `default`: the parameter ranges the detectors were tuned on; `holdout`: ranges they were not. */
   set: 'default' | 'holdout';
   size: CorpusOptions['size'];
@@ -91,8 +95,8 @@ export function evaluateCase(c: LabelledCase, options: CaseRunOptions = {}): Cas
 /** Builds the corpus (or takes `cases`, that corpus made earlier) and runs it. */
 export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): SensorReport & { outcomes: CaseOutcome[] } {
   const started = performance.now();
-  const role = options.role ?? DEFAULT_ROLES[options.sensor];
-  const config = roleConfig(role);
+  const config = options.config ?? roleConfig(options.role ?? DEFAULT_ROLES[options.sensor]);
+  const role = config.role;
   const seeds = options.seeds ?? 1;
   if (!Number.isInteger(seeds) || seeds < 1) throw new RangeError(`runEval: seeds must be a whole number ≥ 1, not ${seeds}`);
   const corpus = cases ?? pooledCorpus(options.sensor, options, seeds);
@@ -102,6 +106,7 @@ export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): 
   return {
     sensor: options.sensor,
     role,
+    defaultConfig: options.config === undefined,
     set: options.holdout ? 'holdout' : 'default',
     size: options.size,
     seed: options.seed,

@@ -31,7 +31,7 @@ export function reportText(report: SensorReport): string {
     : 'default parameter set (the ranges the defaults were tuned on)';
   const lines = [
     `== ${report.sensor}: ${set}`,
-    `   corpus size ${report.size}, ${seedText(report)}; pipeline from the default configuration of role ${report.role}; ` +
+    `   corpus size ${report.size}, ${seedText(report)}; pipeline from ${report.defaultConfig ? 'the default configuration' : 'the GIVEN configuration (--config)'} of role ${report.role}; ` +
       `${s.cases} cases (${s.threatCases} threats, ${s.confuserCases} confusers and ambient) in ${report.seconds.toFixed(1)} s`,
   ];
   if (report.sensor === 'acoustic') {

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -42,6 +45,27 @@ describe('eval command (npm run --silent eval)', function () {
     assert.match(table.stdout, /seeds 4–5 pooled \(2 corpora\)/);
   });
 
+  it('--config runs a given configuration instead of the role\'s defaults, and says so', function () {
+    const directory = mkdtempSync(path.join(tmpdir(), 'vitrine-eval-'));
+    try {
+      const file = path.join(directory, 'coarse.json');
+      // A tilt threshold of 5 degrees: the corpus's 0.5–4 degree lifts go unseen.
+      writeFileSync(file, JSON.stringify({ role: 'balcony', detectors: { tilt: { thresholdDeg: 5 } } }));
+      const result = evalCommand('--sensor', 'tilt', '--size', 'small', '--config', file, '--json');
+      assert.equal(result.status, 0, result.stderr);
+      const tilt = (JSON.parse(result.stdout) as { sensors: { tilt: { defaultConfig: boolean; summary: { detected: number; threatCases: number } } } }).sensors.tilt;
+      assert.equal(tilt.defaultConfig, false);
+      assert.equal(tilt.summary.detected, 0, `${tilt.summary.detected} of ${tilt.summary.threatCases} tilts found at a 5 degree threshold`);
+      assert.match(evalCommand('--sensor', 'tilt', '--size', 'small', '--config', file).stdout, /the GIVEN configuration \(--config\) of role balcony/);
+      writeFileSync(file, JSON.stringify({ detectors: { tilt: { thresholdDeg: 50 } } }));
+      const bad = evalCommand('--sensor', 'tilt', '--size', 'small', '--config', file);
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, /configuration .*coarse\.json: .*thresholdDeg/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('prints a table naming the set, the role and what it measured', function () {
     const result = evalCommand('--sensor', 'tilt', '--size', 'small');
     assert.equal(result.status, 0, result.stderr);
@@ -57,6 +81,7 @@ describe('eval command (npm run --silent eval)', function () {
       [['--sensor', 'radar'], /--sensor must be one of acoustic, vibration, tilt, not 'radar'/],
       [['--seed', '-1'], /--seed must be a whole number, not '-1'/],
       [['--seeds', '0'], /--seeds must be a whole number of at least 1, not '0'/],
+      [['--role', 'window', '--config', 'x.json'], /give --role or --config/],
       [['--sensor', 'vibration', '--flex'], /--flex models the pane's flex for glass break/],
       [['--sensor', 'tilt', '--pane'], /--pane models the pane's flex for glass break/],
       [['--sensor', 'acoustic', '--flex', '--pane'], /--flex .* and --pane .* exclude each other/],

@@ -76,7 +76,7 @@ describe('eval scoring', function () {
   });
 
   it('labels the table with the parameter set, and says so loudly when the flex is modelled', function () {
-    const base = { sensor: 'acoustic' as const, role: 'window' as const, size: 'small' as const, seed: 1, seeds: 1, pane: false, seconds: 1, ...scoreOutcomes([]) };
+    const base = { sensor: 'acoustic' as const, role: 'window' as const, defaultConfig: true, size: 'small' as const, seed: 1, seeds: 1, pane: false, seconds: 1, ...scoreOutcomes([]) };
     const holdout = reportText({ ...base, set: 'holdout', flex: true });
     assert.match(holdout, /HOLDOUT parameter set \(ranges the defaults were NOT tuned on/);
     assert.match(holdout, /FLEX MODELLED \(--flex\)/);
