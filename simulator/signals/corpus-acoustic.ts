@@ -14,7 +14,7 @@ import { Rng } from './rng';
 import { type Signal, dbToGain, mixInto } from './signal';
 import type { ParamSet } from './acoustic/ranges';
 import { type AmbientProfile, AMBIENT_PROFILES, ambient, drawAmbientParams } from './acoustic/ambient';
-import { GLASS_TYPES, drawGlassBreakParams, glassBreak } from './acoustic/glass-break';
+import { GLASS_TYPES, drawGlassBreakParams, drawPaneKnockParams, glassBreak, paneKnocks } from './acoustic/glass-break';
 import { bell, cymbal, drawBellParams, drawCymbalParams, drawKeysParams, keys } from './acoustic/metal';
 import { clap, doorSlam, drawClapParams, drawDoorSlamParams, drawDroppedObjectParams, droppedObject } from './acoustic/impacts';
 import { crowd, drawCrowdParams, drawSpeechParams, speech } from './acoustic/voice';
@@ -29,7 +29,7 @@ export const GLASS_LEVELS_DB: Record<CorpusOptions['size'], readonly number[]> =
   full: [10, 15, 20, 30, 40],
 };
 
-export type ConfuserClass = 'cymbal' | 'bell' | 'clap' | 'keys' | 'speech' | 'music' | 'door_slam' | 'dropped_object' | 'hvac' | 'crowd';
+export type ConfuserClass = 'cymbal' | 'bell' | 'clap' | 'keys' | 'speech' | 'music' | 'door_slam' | 'dropped_object' | 'hvac' | 'crowd' | 'pane_knock';
 
 interface ConfuserSpec {
   /** Realistic and loud level ranges over the floor, dB. */
@@ -53,6 +53,9 @@ export const CONFUSERS: Record<ConfuserClass, ConfuserSpec> = {
   dropped_object: { realisticDb: [10, 25], loudDb: [25, 40], make: (r, s) => { const p = drawDroppedObjectParams(r, s); return made(p, droppedObject(r, p)); } },
   hvac: { realisticDb: [5, 15], loudDb: [15, 30], make: (r, s) => { const p = drawHvacStartParams(r, s); return made(p, hvacStart(r, p)); } },
   crowd: { realisticDb: [5, 15], loudDb: [15, 25], make: (r, s) => { const p = drawCrowdParams(r, s); return made(p, crowd(r, p)); } },
+  // Last, so that the cases before it keep their numbers: knocks on a pane that stays whole (a visitor at a
+  // display case), the confuser that flexes the pane as a break does (eval --pane).
+  pane_knock: { realisticDb: [10, 25], loudDb: [25, 40], make: (r, s) => { const p = drawPaneKnockParams(r, s); return made(p, paneKnocks(r, p)); } },
 };
 export const CONFUSER_CLASSES = Object.keys(CONFUSERS) as ConfuserClass[];
 

@@ -11,6 +11,8 @@
  * - A glass break: the blow that breaks the pane, a strike on the glass at the onset ringing at the
  *   pane's lowest flexural modes (the break's own pane) and damped as it breaks; its peak at the sensor
  *   from a medium blow to a shock (the impact ranges of the set).
+ * - Knocks on a pane that stays whole (the acoustic corpus's pane_knock): each a strike on the glass from a
+ *   tap to a light blow (the tapping and impact ranges of the set), ringing at the pane's modes.
  * - A door slam: the slam through the wall (the vibration library's door slam) at the onset.
  * Other confusers touch no pane: only their sound reaches it.
  */
@@ -35,7 +37,7 @@ const PANE_THICKNESS_MM: readonly [number, number] = [4, 12];
 
 export interface PaneMotion {
   signal: Signal;
-  params: { sensor: string; thicknessMm: number; blowPeakG: number; doorSlamPeakG: number; airbornePeakG: number };
+  params: { sensor: string; thicknessMm: number; blowPeakG: number; knockPeakG: number; doorSlamPeakG: number; airbornePeakG: number };
 }
 
 export function paneMotion(rng: Rng, set: ParamSet, c: LabelledCase): PaneMotion {
@@ -45,9 +47,8 @@ export function paneMotion(rng: Rng, set: ParamSet, c: LabelledCase): PaneMotion
   const scene = new MotionScene(rng, drawScene(rng, ranges.impact.scene, MOTION_RATE_HZ, durationS));
   const normal = randomUnitVector(rng);
   const isBreak = c.threat === 'glass_break';
-  const thicknessMm = isBreak && typeof c.params.thicknessMm === 'number'
-    ? c.params.thicknessMm
-    : rng.uniform(PANE_THICKNESS_MM[0], PANE_THICKNESS_MM[1]);
+  const ownPane = isBreak ? c.params.thicknessMm : c.params['pane.thicknessMm'];
+  const thicknessMm = typeof ownPane === 'number' ? ownPane : rng.uniform(PANE_THICKNESS_MM[0], PANE_THICKNESS_MM[1]);
 
   // The sound drives the pane: acceleration from pressure by the pane's mass per area.
   const pressure = resample(c.signal, MOTION_RATE_HZ).data;
@@ -78,6 +79,26 @@ export function paneMotion(rng: Rng, set: ParamSet, c: LabelledCase): PaneMotion
     scene.addEvent(blow);
   }
 
+  // Knocks on the whole pane: knuckle raps from a tap to a light blow, ringing at the pane's modes.
+  let knockPeakG = 0;
+  if (c.group === 'pane_knock' && c.onsetS !== null) {
+    const modes = paneModesHz({
+      paneWidthM: Number(c.params['pane.paneWidthM']), paneHeightM: Number(c.params['pane.paneHeightM']), thicknessMm: Number(c.params['pane.thicknessMm']),
+    });
+    for (let k = 0; k < Number(c.params.knocks); k++) {
+      const peakG = logUniform(rng, [ranges.confusers.tapping.peakG[0], ranges.impact.blowPeakG.light[1]]);
+      knockPeakG = Math.max(knockPeakG, peakG);
+      const wave = new Float64Array(scene.frames);
+      addStrike(rng, wave, MOTION_RATE_HZ, c.onsetS + k * Number(c.params.gapS), peakG, {
+        contactMs: rng.uniform(1, 5), modeLoHz: Math.max(5, modes[0]), modeHiHz: Math.max(modes[0] * 1.5, modes[3]),
+        modeCount: 4, dampingRatio: rng.uniform(0.01, 0.05), pulseWeight: 0.35,
+      });
+      const knock = scene.eventBuffer();
+      MotionScene.addAlong(knock, wave, normal);
+      scene.addEvent(knock);
+    }
+  }
+
   let doorSlamPeakG = 0;
   if (c.group === 'door_slam' && c.onsetS !== null) {
     const slam = drawConfuser(rng, ranges.confusers, 'door_slam', { rateHz: MOTION_RATE_HZ, durationS, startS: c.onsetS, endS: c.endS ?? durationS });
@@ -86,6 +107,6 @@ export function paneMotion(rng: Rng, set: ParamSet, c: LabelledCase): PaneMotion
   }
   return {
     signal: scene.render(rng),
-    params: { sensor: scene.params.sensor, thicknessMm, blowPeakG, doorSlamPeakG, airbornePeakG },
+    params: { sensor: scene.params.sensor, thicknessMm, blowPeakG, knockPeakG, doorSlamPeakG, airbornePeakG },
   };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import FFT from 'fft.js';
 import { Rng } from '../../../simulator/signals/rng';
 import { type Signal, rms } from '../../../simulator/signals/signal';
-import { GLASS_TYPES, drawGlassBreakParams, glassBreak } from '../../../simulator/signals/acoustic/glass-break';
+import { GLASS_TYPES, drawGlassBreakParams, drawPaneKnockParams, glassBreak, paneKnocks } from '../../../simulator/signals/acoustic/glass-break';
 import { bell, cymbal, drawBellParams, drawCymbalParams, drawKeysParams, keys } from '../../../simulator/signals/acoustic/metal';
 import { clap, doorSlam, drawClapParams, drawDoorSlamParams, drawDroppedObjectParams, droppedObject } from '../../../simulator/signals/acoustic/impacts';
 import { drawSpeechParams, speech } from '../../../simulator/signals/acoustic/voice';
@@ -133,6 +133,18 @@ describe('acoustic signal library', function () {
         assert.ok(bandEnergy(s, 1500, 8000) > 2 * bandEnergy(s, 60, 1500), `${p.kind} ${seed}: small metal parts ring above 1.5 kHz`);
       }
       assert.deepEqual([...kinds].sort(), ['pocket', 'ring'], 'both default kinds drawn');
+    });
+
+    it('knocks on a whole pane: each a low thud at the pane\'s modes, gapS apart, no shatter after them', function () {
+      const rng = new Rng(21);
+      const params = { ...drawPaneKnockParams(rng, 'default'), knocks: 3, gapS: 0.3 };
+      const s = paneKnocks(rng, params);
+      const level = (fromS: number): number => db(bandEnergy(s, 50, 8000, fromS, fromS + 0.064) + 1e-30);
+      for (let k = 0; k < 3; k++) assert.ok(level(k * 0.3) > level(k * 0.3 + 0.16) + 6, `knock ${k} stands above the gap after it`);
+      // A blow that does not break the pane leaves no shatter: little 3–8 kHz energy against below 1 kHz.
+      assert.ok(db(bandEnergy(s, 3000, 8000)) < db(bandEnergy(s, 50, 1000)) - 10);
+      assert.throws(() => paneKnocks(rng, { ...params, knocks: 0 }), /paneKnocks.knocks: 0/);
+      assert.throws(() => paneKnocks(rng, { ...params, gapS: 5 }), /paneKnocks.gapS/);
     });
 
     it('door slams and dropped objects are heavy in low frequencies', function () {

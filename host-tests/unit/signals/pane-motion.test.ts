@@ -56,7 +56,7 @@ describe('pane motion (the accelerometer of a dual-technology node)', function (
     }
   });
 
-  it('confusers: speech and a clap in the room do not flex the pane; a door slam reaches it through the wall', function () {
+  it('confusers: speech, a clap and keys in the room do not flex the pane; knocks on it and a door slam reach it', function () {
     for (const [seed, group] of [[4, 'speech'], [5, 'clap'], [6, 'keys']] as const) {
       const c = confuserCase(seed, group, 30, 'quiet_gallery');
       const motion = paneMotion(new Rng(seed), 'default', c);
@@ -64,6 +64,12 @@ describe('pane motion (the accelerometer of a dual-technology node)', function (
       assert.ok(motion.params.airbornePeakG < 0.05, `${group}: ${motion.params.airbornePeakG} g from its sound`);
       assert.deepEqual(paneFlexes(c, WINDOW, { set: 'default', seed }), [], group);
     }
+    const knock = confuserCase(8, 'pane_knock', 30, 'quiet_gallery');
+    const knocks = Number(knock.params.knocks);
+    assert.ok(knocks >= 1 && knocks <= 3, `${knocks} knocks`);
+    const knocked = paneMotion(new Rng(8), 'default', knock);
+    assert.ok(knocked.params.knockPeakG >= 0.01 && knocked.params.knockPeakG <= 0.8, `knock ${knocked.params.knockPeakG} g`);
+    assert.equal(knocked.params.thicknessMm, knock.params['pane.thicknessMm'], 'the knocked pane is the one the sound came from');
     const slam = confuserCase(7, 'door_slam', 40, 'busy_gallery');
     const motion = paneMotion(new Rng(7), 'default', slam);
     assert.ok(motion.params.doorSlamPeakG >= 0.02 && motion.params.doorSlamPeakG <= 0.2, `door slam ${motion.params.doorSlamPeakG} g`);

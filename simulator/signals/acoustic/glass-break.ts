@@ -214,6 +214,35 @@ export function paneKnock(rng: Rng, p: GlassBreakParams): Signal {
   return { rateHz: MIC_RATE_HZ, channels: 1, data: propagate(rng, dry, p.room) };
 }
 
+/** Knuckle knocks on a pane that stays whole (a visitor knocking on a display case): how many, how far apart. */
+export interface PaneKnockParams {
+  pane: GlassBreakParams;
+  knocks: number;
+  gapS: number;
+}
+
+const PANE_KNOCK_RANGES: Record<ParamSet, { knocks: readonly [number, number]; gapS: Range }> = {
+  default: { knocks: [1, 3], gapS: range(0.15, 0.4) },
+  holdout: { knocks: [2, 5], gapS: range(0.1, 0.3) },
+};
+
+export function drawPaneKnockParams(rng: Rng, set: ParamSet): PaneKnockParams {
+  const r = PANE_KNOCK_RANGES[set];
+  return { pane: drawGlassBreakParams(rng, set), knocks: rng.int(r.knocks[0], r.knocks[1]), gapS: drawIn(rng, r.gapS) };
+}
+
+/** `knocks` knocks on the whole pane, `gapS` apart from t = 0, through the pane's room. */
+export function paneKnocks(rng: Rng, p: PaneKnockParams): Signal {
+  checkGlassBreakParams(p.pane);
+  if (!Number.isInteger(p.knocks) || p.knocks < 1 || p.knocks > 10) throw new RangeError(`paneKnocks.knocks: ${p.knocks} is not a whole number 1..10`);
+  checkIn('paneKnocks.gapS', p.gapS, range(0.05, 2));
+  const dry = new Float32Array(samplesOf((p.knocks - 1) * p.gapS + 0.6));
+  for (let k = 0; k < p.knocks; k++) {
+    addInto(dry, paneThump(rng, p.pane, rng.uniform(0.05, 0.15), 0.6), samplesOf(k * p.gapS), Math.exp(0.3 * rng.normal()));
+  }
+  return { rateHz: MIC_RATE_HZ, channels: 1, data: propagate(rng, dry, p.pane.room) };
+}
+
 /** The pane's first four flexural modes (decay time constant about `decayS`) and the blow's click, `lengthS` long. */
 function paneThump(rng: Rng, p: GlassBreakParams, decayS: number, lengthS: number): Float32Array {
   const thump = new Float32Array(samplesOf(lengthS));
