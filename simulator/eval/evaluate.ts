@@ -131,7 +131,9 @@ function pooledCorpus(sensor: SensorChannel, options: CorpusOptions, seeds: numb
 
 /** The flexes the node's vibration pipeline reports for the pane's modelled motion during case `c`. */
 export function paneFlexes(c: LabelledCase, config: NodeConfig, pane: { set: 'default' | 'holdout'; seed: number }): { atMs: number; peakG: number }[] {
-  const motion = paneMotion(new Rng(hashSeed(`${pane.seed}/${c.id}`)), pane.set, c);
+  // The same case gets the same pane motion whether its corpus runs alone or pooled (ids `s<seed>/…`).
+  const key = /^s\d+\//.test(c.id) ? c.id : `s${pane.seed}/${c.id}`;
+  const motion = paneMotion(new Rng(hashSeed(key)), pane.set, c);
   const flexes: { atMs: number; peakG: number }[] = [];
   const vibration = sensorPipeline('vibration', config, motion.signal.rateHz, (atMs, peakG) => flexes.push({ atMs, peakG }));
   replay(vibration, motion.signal, { unitsPerCount: sensorModel(motion.params.sensor).lsbG, blockFrames: accelerometerBlockFrames(motion.signal.rateHz) });

@@ -53,6 +53,8 @@ describe('pane motion (the accelerometer of a dual-technology node)', function (
       assert.ok(motion.params.blowPeakG >= 0.8, `${glass}: blow ${motion.params.blowPeakG} g`);
       const flexes = paneFlexes(c, WINDOW, { set: 'default', seed });
       assert.ok(flexes.some((f) => Math.abs(f.atMs - (c.onsetS as number) * 1000) <= 50 && f.peakG > 0.5), `${glass}: ${JSON.stringify(flexes)}`);
+      // The same case gets the same pane whether its corpus runs alone (seed `seed`) or pooled (id `s<seed>/…`).
+      assert.deepEqual(paneFlexes({ ...c, id: `s${seed}/${c.id}` }, WINDOW, { set: 'default', seed: 99 }), flexes);
     }
   });
 
