@@ -21,6 +21,23 @@ const PLAN: SitePlan = {
   nodes: [],
 };
 
+/**
+ * The page's side through a bridge: MQTT.js over WebSocket gets a retained status published on the broker,
+ * and its command reaches the broker's observer.
+ */
+async function pageRoundTrip(brokerWsUrl: string, observer: Observer): Promise<{ browserLike: mqtt.MqttClient; received: string[] }> {
+  await observer.client.publishAsync('vitrine/museum/n1/status', 'online', { qos: 1, retain: true });
+  const browserLike = await mqtt.connectAsync(brokerWsUrl, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000 });
+  const received: string[] = [];
+  browserLike.on('message', (topic, payload) => received.push(`${topic}=${payload.toString()}`));
+  await browserLike.subscribeAsync('vitrine/museum/+/#', { qos: 1 });
+  await waitUntil(() => received.includes('vitrine/museum/n1/status=online'), 5000, 'the retained status through the bridge');
+  await observer.client.subscribeAsync('vitrine/museum/n1/cmd/+', { qos: 1 });
+  await browserLike.publishAsync('vitrine/museum/n1/cmd/relearn', '{"id":"x"}', { qos: 1 });
+  await observer.waitFor('vitrine/museum/n1/cmd/relearn', '{"id":"x"}', 5000);
+  return { browserLike, received };
+}
+
 describe('console server', function () {
   this.timeout(30_000);
 
@@ -99,15 +116,7 @@ describe('console server', function () {
       const observer = await Observer.connect(broker.url);
       try {
         assert.match(server.brokerWsUrl, /^ws:\/\/127\.0\.0\.1:\d+\/mqtt$/);
-        await observer.client.publishAsync('vitrine/museum/n1/status', 'online', { qos: 1, retain: true });
-        const browserLike = await mqtt.connectAsync(server.brokerWsUrl, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000 });
-        const received: string[] = [];
-        browserLike.on('message', (topic, payload) => received.push(`${topic}=${payload.toString()}`));
-        await browserLike.subscribeAsync('vitrine/museum/+/#', { qos: 1 });
-        await waitUntil(() => received.includes('vitrine/museum/n1/status=online'), 5000, 'the retained status through the bridge');
-        await observer.client.subscribeAsync('vitrine/museum/n1/cmd/+', { qos: 1 });
-        await browserLike.publishAsync('vitrine/museum/n1/cmd/relearn', '{"id":"x"}', { qos: 1 });
-        await observer.waitFor('vitrine/museum/n1/cmd/relearn', '{"id":"x"}', 5000);
+        const { browserLike, received } = await pageRoundTrip(server.brokerWsUrl, observer);
         await observer.client.publishAsync('vitrine/museum/n1/alert', '{"id":"a"}', { qos: 1 });
         await waitUntil(() => received.includes('vitrine/museum/n1/alert={"id":"a"}'), 5000, 'an alert through the bridge');
         let closed = false;
@@ -133,15 +142,7 @@ describe('console server', function () {
     const untrusting = await startConsoleServer({ brokerUrl: tlsUrl });
     const observer = await Observer.connect(broker.url);
     try {
-      await observer.client.publishAsync('vitrine/museum/n1/status', 'online', { qos: 1, retain: true });
-      const browserLike = await mqtt.connectAsync(trusting.brokerWsUrl, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000 });
-      const received: string[] = [];
-      browserLike.on('message', (topic, payload) => received.push(`${topic}=${payload.toString()}`));
-      await browserLike.subscribeAsync('vitrine/museum/+/#', { qos: 1 });
-      await waitUntil(() => received.includes('vitrine/museum/n1/status=online'), 5000, 'the retained status through the TLS bridge');
-      await observer.client.subscribeAsync('vitrine/museum/n1/cmd/+', { qos: 1 });
-      await browserLike.publishAsync('vitrine/museum/n1/cmd/relearn', '{"id":"t"}', { qos: 1 });
-      await observer.waitFor('vitrine/museum/n1/cmd/relearn', '{"id":"t"}', 5000);
+      const { browserLike } = await pageRoundTrip(trusting.brokerWsUrl, observer);
       await browserLike.endAsync();
       // Without the CA (the same broker, the same page client) the certificate does not verify: the bridge
       // drops the page's connection before any CONNACK.

@@ -65,37 +65,18 @@ export function paneMotion(rng: Rng, set: ParamSet, c: LabelledCase): PaneMotion
 
   let blowPeakG = 0;
   if (isBreak && c.onsetS !== null) {
-    const modes = paneModesHz({
-      paneWidthM: Number(c.params.paneWidthM), paneHeightM: Number(c.params.paneHeightM), thicknessMm,
-    });
     blowPeakG = logUniform(rng, [ranges.impact.blowPeakG.medium[0], ranges.impact.shockPeakG[1]]);
-    const wave = new Float64Array(scene.frames);
-    addStrike(rng, wave, MOTION_RATE_HZ, c.onsetS, blowPeakG, {
-      contactMs: rng.uniform(0.5, 3), modeLoHz: Math.max(5, modes[0]), modeHiHz: Math.max(modes[0] * 1.5, modes[3]),
-      modeCount: 4, dampingRatio: rng.uniform(0.05, 0.2), pulseWeight: 0.35,
-    });
-    const blow = scene.eventBuffer();
-    MotionScene.addAlong(blow, wave, normal);
-    scene.addEvent(blow);
+    strikePane(rng, scene, normal, paneModesOf(c, ''), c.onsetS, blowPeakG, rng.uniform(0.5, 3), rng.uniform(0.05, 0.2));
   }
 
-  // Knocks on the whole pane: knuckle raps from a tap to a light blow, ringing at the pane's modes.
+  // Knocks on the whole pane: knuckle raps from a tap to a light blow, ringing longer (the pane holds).
   let knockPeakG = 0;
   if (c.group === 'pane_knock' && c.onsetS !== null) {
-    const modes = paneModesHz({
-      paneWidthM: Number(c.params['pane.paneWidthM']), paneHeightM: Number(c.params['pane.paneHeightM']), thicknessMm: Number(c.params['pane.thicknessMm']),
-    });
+    const modes = paneModesOf(c, 'pane.');
     for (let k = 0; k < Number(c.params.knocks); k++) {
       const peakG = logUniform(rng, [ranges.confusers.tapping.peakG[0], ranges.impact.blowPeakG.light[1]]);
       knockPeakG = Math.max(knockPeakG, peakG);
-      const wave = new Float64Array(scene.frames);
-      addStrike(rng, wave, MOTION_RATE_HZ, c.onsetS + k * Number(c.params.gapS), peakG, {
-        contactMs: rng.uniform(1, 5), modeLoHz: Math.max(5, modes[0]), modeHiHz: Math.max(modes[0] * 1.5, modes[3]),
-        modeCount: 4, dampingRatio: rng.uniform(0.01, 0.05), pulseWeight: 0.35,
-      });
-      const knock = scene.eventBuffer();
-      MotionScene.addAlong(knock, wave, normal);
-      scene.addEvent(knock);
+      strikePane(rng, scene, normal, modes, c.onsetS + k * Number(c.params.gapS), peakG, rng.uniform(1, 5), rng.uniform(0.01, 0.05));
     }
   }
 
@@ -109,4 +90,26 @@ export function paneMotion(rng: Rng, set: ParamSet, c: LabelledCase): PaneMotion
     signal: scene.render(rng),
     params: { sensor: scene.params.sensor, thicknessMm, blowPeakG, knockPeakG, doorSlamPeakG, airbornePeakG },
   };
+}
+
+/** The lowest flexural modes of the case's pane (its parameters under `prefix`), Hz. */
+function paneModesOf(c: LabelledCase, prefix: string): number[] {
+  return paneModesHz({
+    paneWidthM: Number(c.params[`${prefix}paneWidthM`]), paneHeightM: Number(c.params[`${prefix}paneHeightM`]),
+    thicknessMm: Number(c.params[`${prefix}thicknessMm`]),
+  });
+}
+
+/** A strike on the glass at `atS` along the pane's normal, ringing at its four lowest modes. */
+function strikePane(
+  rng: Rng, scene: MotionScene, normal: Readonly<[number, number, number]>, modesHz: readonly number[],
+  atS: number, peakG: number, contactMs: number, dampingRatio: number,
+): void {
+  const wave = new Float64Array(scene.frames);
+  addStrike(rng, wave, MOTION_RATE_HZ, atS, peakG, {
+    contactMs, modeLoHz: Math.max(5, modesHz[0]), modeHiHz: Math.max(modesHz[0] * 1.5, modesHz[3]), modeCount: 4, dampingRatio, pulseWeight: 0.35,
+  });
+  const event = scene.eventBuffer();
+  MotionScene.addAlong(event, wave, normal);
+  scene.addEvent(event);
 }
