@@ -3,8 +3,8 @@
  * channel of a dual-technology window or display-case node, 3 axes at 1600 Hz, gravity included.
  *
  * - Every case: the building's vibration and the sensor's noise (the motion scene of the parameter set),
- *   and the pane driven by the sound in the room. Below its coincidence frequency (≈ 2–6 kHz for 3–12 mm
- *   glass) a pane follows the sound pressure by its mass, a = p / m″ with m″ = ρ·h (the mass law); the
+ *   and the pane driven by the sound in the room. Below its coincidence frequency (≈ 12.6 kHz·mm / h: 1–4 kHz
+ *   for 3–12 mm glass, above the accelerometer's band) a pane follows the sound pressure by its mass, a = p / m″ with m″ = ρ·h (the mass law); the
  *   pressure is the microphone's (−26 dBFS = 94 dB SPL = 1 Pa rms, an INMP441-class MEMS microphone), so
  *   a kick drum at 105 dB SPL drives a 4 mm pane at about 0.4 m/s² rms. The pane's own resonances, which
  *   would raise this near its modes, are not modelled.
