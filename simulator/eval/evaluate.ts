@@ -31,7 +31,7 @@ export interface CaseRunOptions {
   /**
    * Glass break only: the node's accelerometer on the pane, modelled (simulator/signals/pane-motion.ts) and
    * run through the vibration pipeline of the same configuration, whose flex reports reach the glass-break
-   * detector as on the node. Confusers drive the pane too (their sound, a door slam through the wall).
+   * detector as on the node. Confusers drive the pane too (their sound, knocks on it, a door slam through the wall).
    */
   pane?: { set: 'default' | 'holdout'; seed: number };
 }
