@@ -6,6 +6,8 @@
  * `role`, `site` and `node` in it say which node it is (a configuration read from a node carries them);
  * without a role the sensor's default role is used.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { NODE_ROLES, type NodeRole } from '../../firmware/detect/types';
 import type { ConfigMode, JsonObject, NodeConfig } from '../../firmware/node/config';
 import { applyConfigChange, defaultConfig } from '../../firmware/node/config';
@@ -60,4 +62,18 @@ export function loadConfig(text: string, sensor: SensorChannel): LoadedConfig {
   const context = configContext(provisioning);
   const result = applyConfigChange({ config: defaultConfig(context), overrides: {} }, patch, mode, context);
   return result.ok ? { ok: true, config: result.config } : { ok: false, errors: result.errors };
+}
+
+/**
+ * The configuration in `file` (relative to the directory `npm run` was started in), as loadConfig reads it;
+ * a file that cannot be read is one error.
+ */
+export function loadConfigFile(file: string, sensor: SensorChannel): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(process.env.INIT_CWD ?? process.cwd(), file), 'utf8');
+  } catch (error) {
+    return { ok: false, errors: [`cannot read: ${error instanceof Error ? error.message : String(error)}`] };
+  }
+  return loadConfig(text, sensor);
 }

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NodeConfig } from '../../firmware/node/config';
-import { loadConfig } from '../classify/config-file';
+import { loadConfigFile } from '../classify/config-file';
 import { publishedAlerts } from '../classify/published-alerts';
 import { RecordingError, prepareRecording } from '../classify/recording';
 import { WavError } from '../signals/wav';
@@ -80,13 +80,7 @@ function errorText(error: unknown): string {
 /** The configuration to run with, or the problems that stop everything. */
 function configuration(args: Args): { config: NodeConfig } | { errors: string[] } {
   if (args.configFile === undefined) return { config: roleConfig(DEFAULT_ROLES[args.sensor]) };
-  let text: string;
-  try {
-    text = readFileSync(resolved(args.configFile), 'utf8');
-  } catch (error) {
-    return { errors: [`cannot read: ${errorText(error)}`] };
-  }
-  const loaded = loadConfig(text, args.sensor);
+  const loaded = loadConfigFile(args.configFile, args.sensor);
   if (!loaded.ok) return { errors: loaded.errors };
   try {
     sensorPipeline(args.sensor, loaded.config, args.sensor === 'acoustic' ? MIC_RATE_HZ : VIBRATION_RATE_HZ);

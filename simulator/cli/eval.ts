@@ -15,10 +15,9 @@
  * and only line).
  * Exits 0 whatever the figures (the CI test judges them); 2 on a usage error.
  */
-import { readFileSync } from 'node:fs';
 import { NODE_ROLES, type NodeRole } from '../../firmware/detect/types';
 import type { NodeConfig } from '../../firmware/node/config';
-import { loadConfig } from '../classify/config-file';
+import { loadConfigFile } from '../classify/config-file';
 import type { SensorChannel } from '../signals/corpus';
 import { runEval, type SensorReport } from '../eval/evaluate';
 import { reportText } from '../eval/report-text';
@@ -90,13 +89,13 @@ function main(): void {
     let report: SensorReport;
     let config: NodeConfig | undefined;
     if (args.configFile !== undefined) {
-      const loaded = readConfigFile(args.configFile, sensor);
-      if (typeof loaded === 'string') {
-        process.stderr.write(`eval: ${loaded}\n`);
+      const loaded = loadConfigFile(args.configFile, sensor);
+      if (!loaded.ok) {
+        process.stderr.write(`eval: configuration ${args.configFile}: ${loaded.errors.join('; ')}\n`);
         process.exitCode = 2;
         return;
       }
-      config = loaded;
+      config = loaded.config;
     }
     try {
       const { outcomes: _outcomes, ...figures } = runEval({ sensor, holdout: args.holdout, size: args.size, seed: args.seed, seeds: args.seeds, role: args.role, config, flex: args.flex && sensor === 'acoustic', pane: args.pane && sensor === 'acoustic' });
@@ -112,18 +111,6 @@ function main(): void {
   if (args.json) {
     process.stdout.write(`${JSON.stringify({ set: args.holdout ? 'holdout' : 'default', size: args.size, seed: args.seed, seeds: args.seeds, flex: args.flex, pane: args.pane, sensors: reports })}\n`);
   }
-}
-
-/** The configuration in `file` for `sensor`, or a message naming the file and every problem. */
-function readConfigFile(file: string, sensor: SensorChannel): NodeConfig | string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    return `configuration ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
-  }
-  const loaded = loadConfig(text, sensor);
-  return loaded.ok ? loaded.config : `configuration ${file}: ${loaded.errors.join('; ')}`;
 }
 
 main();
