@@ -101,13 +101,13 @@ export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): 
   if (!Number.isInteger(seeds) || seeds < 1) throw new RangeError(`runEval: seeds must be a whole number ≥ 1, not ${seeds}`);
   const corpus = cases ?? pooledCorpus(options.sensor, options, seeds);
   if (options.pane === true && options.sensor !== 'acoustic') throw new Error('pane modelling applies to the acoustic sensor');
-  const set = options.holdout ? 'holdout' : 'default';
+  const set: SensorReport['set'] = options.holdout ? 'holdout' : 'default';
   const outcomes = corpus.map((c) => evaluateCase(c, { config, flex: options.flex, pane: options.pane === true ? { set, seed: options.seed } : undefined }));
   return {
     sensor: options.sensor,
     role,
     defaultConfig: options.config === undefined,
-    set: options.holdout ? 'holdout' : 'default',
+    set,
     size: options.size,
     seed: options.seed,
     seeds: cases === undefined ? seeds : 1,
