@@ -26,6 +26,11 @@ export interface EvidenceTerm {
   to: number;
   /** Log-odds the term adds at full strength. */
   weight: number;
+  /**
+   * The term is the microphone's evidence that the pane was struck. When the accelerometer on the pane
+   * saw it flex, the blow is shown by a better witness and the term counts in full.
+   */
+  blow?: true;
 }
 
 export interface EvidenceLimit {
@@ -65,11 +70,11 @@ export const GLASS_EVIDENCE_TERMS: readonly EvidenceTerm[] = [
   { feature: 'slopeDb', from: -2, to: -8, weight: 1.96 },
   { feature: 'slopeDb', from: -26, to: -16, weight: 0.44 },
   // The blow: the band below 1 kHz jumps at the onset (masked by loud ambience at low levels).
-  { feature: 'impactDb', from: 0, to: 8, weight: 1.26 },
-  { feature: 'impactDb', from: 8, to: 25, weight: 0.41 },
+  { feature: 'impactDb', from: 0, to: 8, weight: 1.26, blow: true },
+  { feature: 'impactDb', from: 8, to: 25, weight: 0.41, blow: true },
   // The pane's thud against the crack in the first 48 ms: none for snaps and keys, more for drums.
-  { feature: 'thudDb', from: -24, to: -18, weight: 3.7 },
-  { feature: 'thudDb', from: -18, to: -10, weight: 4.18 },
+  { feature: 'thudDb', from: -24, to: -18, weight: 3.7, blow: true },
+  { feature: 'thudDb', from: -18, to: -10, weight: 4.18, blow: true },
   { feature: 'thudDb', from: 9, to: 3, weight: 0 },
   { feature: 'thudDb', from: 3, to: -3, weight: 2.94 },
   // Ringing bodies: fine structure that persists from frame to frame, peaks that stand in the summed spectrum.
@@ -113,12 +118,16 @@ export function brokenLimit(features: GlassBreakFeatures): number {
   return -1;
 }
 
-/** Log-odds that the candidate with these features is a break (limits not applied). */
-export function evidenceLogOdds(features: GlassBreakFeatures): number {
+/**
+ * Log-odds that the candidate with these features is a break (limits not applied). `blowShown`: the pane
+ * flexed, so the terms marked `blow` count in full (at a distance, in a reverberant hall or for a light
+ * blow the microphone hears little of the blow; the accelerometer on the pane does not depend on that).
+ */
+export function evidenceLogOdds(features: GlassBreakFeatures, blowShown = false): number {
   let z = GLASS_EVIDENCE_BIAS;
   for (let i = 0; i < GLASS_EVIDENCE_TERMS.length; i++) {
     const t = GLASS_EVIDENCE_TERMS[i];
-    const x = (features[t.feature] - t.from) / (t.to - t.from);
+    const x = blowShown && t.blow === true ? 1 : (features[t.feature] - t.from) / (t.to - t.from);
     z += t.weight * (x < 0 ? 0 : x > 1 ? 1 : x);
   }
   return z;

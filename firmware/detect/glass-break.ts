@@ -680,8 +680,8 @@ export class GlassBreakDetector implements Detector {
     }
     f.flex = flex;
     f.flexPeakG = flexPeakG;
-    f.acousticScore = 1 / (1 + Math.exp(-evidenceLogOdds(f)));
-    const score = Math.min(1, f.acousticScore + o.flexBonus * flex);
+    f.acousticScore = logistic(evidenceLogOdds(f));
+    const score = decisionScore(f, o);
     const plausible = withinLimits(f, o);
     const isBreak = plausible && score >= o.minScore && (flex === 1 || !o.requireFlex);
     c.onsetMs = this.#onsetMs;
@@ -696,6 +696,20 @@ export class GlassBreakDetector implements Detector {
     this.#quietUntilMs = tickEndMs + o.refractoryMs;
     return true;
   }
+}
+
+/**
+ * The score a candidate's figures are judged by (against minScore). With the flex, the blow is the
+ * accelerometer's to show, so the sound counts for the shatter alone (evidenceLogOdds' `blowShown`), and
+ * the flex adds its bonus.
+ */
+export function decisionScore(f: GlassBreakFeatures, o: Readonly<GlassBreakOptions>): number {
+  if (f.flex !== 1) return f.acousticScore;
+  return Math.min(1, logistic(evidenceLogOdds(f, true)) + o.flexBonus);
+}
+
+function logistic(logOdds: number): number {
+  return 1 / (1 + Math.exp(-logOdds));
 }
 
 /**

@@ -9,7 +9,7 @@ import { createFft } from '../dsp/fft-factory';
 import { fillHann, windowPower } from '../dsp/window';
 import { BandLayout, bandEnergies, logBandEdgesHz } from '../dsp/bands';
 import type { Detection } from '../detect/types';
-import { GLASS_BREAK_RATE_HZ, GlassBreakDetector, type GlassBreakOptions } from '../detect/glass-break';
+import { GLASS_BREAK_RATE_HZ, GlassBreakDetector, type GlassBreakOptions, decisionScore } from '../detect/glass-break';
 import type { Pipeline, PipelineSnapshot, ThresholdReading } from './pipeline';
 
 /** Compact spectrum of the snapshot: 32 bands, log-spaced from 100 Hz to 8 kHz. */
@@ -81,7 +81,7 @@ export class AcousticPipeline implements Pipeline {
         threshold('minHfMidDb', last.hfMidDb, 'dB'),
         threshold('maxTonality', last.tonality, 'ratio'),
         threshold('minDurationMs', last.durationMs, 'ms'),
-        threshold('minScore', Math.min(1, last.acousticScore + o.flexBonus * last.flex), 'ratio'),
+        threshold('minScore', decisionScore(last, o), 'ratio'),
       ],
     };
   }

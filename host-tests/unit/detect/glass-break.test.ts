@@ -7,8 +7,9 @@ import {
 import { feedBlocks, mixInto } from '../../../simulator/signals/signal';
 import { GLASS_EVIDENCE_BIAS, GLASS_EVIDENCE_LIMITS, GLASS_EVIDENCE_TERMS, evidenceLogOdds } from '../../../firmware/detect/glass-break-evidence';
 import type { LabelledCase } from '../../../simulator/signals/corpus';
-import { GLASS_TYPES } from '../../../simulator/signals/acoustic/glass-break';
-import { CONFUSER_CLASSES } from '../../../simulator/signals/corpus-acoustic';
+import { GLASS_TYPES, drawGlassBreakParams, glassBreak } from '../../../simulator/signals/acoustic/glass-break';
+import { Rng } from '../../../simulator/signals/rng';
+import { CONFUSER_CLASSES, placeEvent } from '../../../simulator/signals/corpus-acoustic';
 import { evaluateCase } from '../../../simulator/eval/evaluate';
 import { judgeCase } from '../../../simulator/eval/score';
 import { confuserCase, glassCase, knockedGlassCase } from '../../helpers/acoustic-cases';
@@ -132,7 +133,8 @@ describe('GlassBreakDetector', function () {
     assert.equal(without.features.flex, 0);
     assert.equal(withFlex.features.flex, 1);
     assert.equal(withFlex.features.flexPeakG, 0.8);
-    assert.ok(Math.abs(withFlex.score - Math.min(1, without.features.acousticScore + GLASS_BREAK_OPTION_SPECS.flexBonus.default)) < 1e-12);
+    const shatterAlone = 1 / (1 + Math.exp(-evidenceLogOdds(withFlex.features as GlassBreakFeatures, true)));
+    assert.ok(Math.abs(withFlex.score - Math.min(1, shatterAlone + GLASS_BREAK_OPTION_SPECS.flexBonus.default)) < 1e-12);
     assert.ok(withFlex.score > without.score || without.score === 1);
     // A flex long before the onset does not count.
     const [late] = detect(clear, {}, 256, clearOnsetMs - 2000);
@@ -150,6 +152,38 @@ describe('GlassBreakDetector', function () {
     assert.equal(corroborated.length, 1);
     assert.equal(corroborated[0].score, 1);
     assert.equal(corroborated[0].features.acousticScore, acousticScore);
+  });
+
+  it('with the flex, takes the blow as shown: a break the microphone hears no blow of is judged on its shatter', function () {
+    // A light blow far from the microphone: the pane's thump 26 dB under the crack (the default corpus: 3–12 dB).
+    const rng = new Rng(8);
+    const params = { ...drawGlassBreakParams(rng, 'default', 'laminated'), thumpDb: -26 };
+    const c = placeEvent(rng, 'default', { id: 'glass_break/laminated/+20dB/quiet_gallery/no-thump', threat: 'glass_break', group: 'glass_break', profile: 'quiet_gallery', levelDb: 20, event: glassBreak(rng, params), params });
+    const onsetMs = (c.onsetS as number) * 1000;
+    const judged = new GlassBreakDetector({ requireFlex: true, flexBonus: 0 });
+    detect(c, {}, 256, undefined, judged);
+    const heard = judged.lastCandidate.features;
+    assert.ok(heard.thudDb < -16, `thud ${heard.thudDb} dB: the microphone hears little of the blow`);
+    assert.ok(heard.acousticScore < 0.1, `acoustic score ${heard.acousticScore}: the sound alone does not make a break`);
+    // No flex bonus: what lifts it is the blow terms counted in full, not a bonus on top.
+    const found = detect(c, { requireFlex: true, flexBonus: 0 }, 256, onsetMs + 10);
+    assert.equal(found.length, 1);
+    let blowLogOdds = 0;
+    for (const t of GLASS_EVIDENCE_TERMS) if (t.blow === true) blowLogOdds += t.weight;
+    assert.ok(blowLogOdds > 0 && evidenceLogOdds(found[0].features as GlassBreakFeatures, true) - evidenceLogOdds(found[0].features as GlassBreakFeatures) > 0);
+    assert.ok(found[0].features.acousticScore < 0.1, `reported acoustic score ${found[0].features.acousticScore}: still the microphone's own`);
+    assert.equal(detect(c, { flexBonus: 0 }).length, 0, 'without the flex, no break');
+  });
+
+  it('counts the blow terms in full when the blow is shown, and nothing else', function () {
+    const f = { ...(detect(clear)[0].features as GlassBreakFeatures), thudDb: -30, impactDb: 0 };
+    let blowLogOdds = 0;
+    for (const t of GLASS_EVIDENCE_TERMS) if (t.blow === true) blowLogOdds += t.weight;
+    assert.ok(Math.abs(evidenceLogOdds(f, true) - evidenceLogOdds(f) - blowLogOdds) < 1e-9, 'at the confuser end of every blow ramp, showing the blow adds their weights');
+    const full = { ...f, thudDb: -10, impactDb: 25 };
+    assert.ok(Math.abs(evidenceLogOdds(full, true) - evidenceLogOdds(full)) < 1e-9, 'a blow the microphone heard in full gains nothing');
+    assert.deepEqual(GLASS_EVIDENCE_TERMS.filter((t) => t.blow === true).map((t) => t.feature).sort(), ['impactDb', 'impactDb', 'thudDb', 'thudDb']);
+    assert.ok(GLASS_EVIDENCE_TERMS.every((t) => t.blow !== true || t.to > t.from), 'only ramps that count for a break stand for the blow');
   });
 
   it('with requireFlex, alarms only when the pane flexed', function () {
