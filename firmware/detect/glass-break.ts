@@ -68,9 +68,10 @@ export const GLASS_BREAK_OPTION_SPECS: OptionSpecs<GlassBreakOptions> = {
 };
 
 /**
- * Per role. A window gets the defaults. A display-case node sits within half a metre of its glass, so a
- * break there is loud and direct: a higher onset level costs nothing and keeps the visitors' chatter
- * from opening candidates. A balcony has no glass for a microphone to protect (null: not used).
+ * Per role. A window gets the defaults (and requires the flex when mounted on its glass: SURFACE_DEFAULTS in
+ * firmware/node/config.ts). A display-case node sits within half a metre of its glass, so a break there is
+ * loud and direct: a higher onset level costs nothing and keeps the visitors' chatter from opening
+ * candidates. A balcony has no glass for a microphone to protect (null: not used).
  */
 export const GLASS_BREAK_ROLE_OVERRIDES: Record<NodeRole, Partial<GlassBreakOptions> | null> = {
   window: {},

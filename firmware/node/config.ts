@@ -61,6 +61,18 @@ const ROLE_MOUNTING: Readonly<Record<NodeRole, Mounting>> = {
   balcony: { surface: 'railing', upAxis: '+z' },
 };
 
+/**
+ * Defaults that follow where the node is mounted, over the role's. A window node on its own pane feels
+ * through its accelerometer every blow that breaks it, so glass break requires that flex (dual technology,
+ * as flex-gated commercial detectors do; docs/detectors-acoustic.md measures the microphone alone letting
+ * 1–2 % of loud confusers through, with the flex required almost none). On the frame or wall the blow may
+ * arrive too weak, and a display-case node may sit on another pane than the one struck: the flex only adds
+ * its bonus there. Applied only where the detector's spec has the option.
+ */
+const SURFACE_DEFAULTS: Readonly<Partial<Record<NodeRole, Partial<Record<MountSurface, Partial<Record<DetectorKey, Readonly<Record<string, number | boolean>>>>>>>>> = {
+  window: { glass: { glassBreak: { requireFlex: true } } },
+};
+
 export interface AlertTimingOptions {
   corroborationWindowMs: number;
   stateHoldMs: number;
@@ -343,16 +355,25 @@ export function checkConfigContext(context: ConfigContext): string[] {
   return problems;
 }
 
-/** The configuration a node of this provisioning runs with when no command has changed anything. */
-export function defaultConfig(context: ConfigContext): NodeConfig {
+/**
+ * The configuration a node of this provisioning runs with when no command has changed anything.
+ * `surface`: the mounting surface a configuration sets (the defaults follow it); default: the provisioned one.
+ */
+export function defaultConfig(context: ConfigContext, surface?: MountSurface): NodeConfig {
   const { provisioning, specs } = context;
   const role = provisioning.role;
+  const mounting: Mounting = { ...ROLE_MOUNTING[role], ...(provisioning.mounting ?? {}) };
+  if (surface !== undefined) mounting.surface = surface;
+  const bySurface = SURFACE_DEFAULTS[role]?.[mounting.surface];
   const detectors = {} as Record<DetectorKey, DetectorSettings>;
   for (const key of DETECTOR_KEYS) {
     const settings: DetectorSettings = { enabled: false, ...defaultsOf<object>(specs[key]) as Record<string, number | boolean> };
     const overrides = context.detectorDefaults[role]?.[key] ?? {};
     for (const [option, value] of Object.entries(overrides)) {
       if (value !== undefined) settings[option] = value;
+    }
+    for (const [option, value] of Object.entries(bySurface?.[key] ?? {})) {
+      if (option in specs[key]) settings[option] = value;
     }
     detectors[key] = settings;
   }
@@ -475,7 +496,10 @@ export type EffectiveConfig = { ok: true; config: NodeConfig } | { ok: false; er
 
 /** The role's defaults with `overrides` merged on top, validated. */
 export function effectiveConfig(overrides: JsonObject, context: ConfigContext): EffectiveConfig {
-  const candidate = mergePatch(defaultConfig(context), overrides);
+  // A mounting surface the configuration sets moves the defaults that follow it (an invalid one is reported by validateConfig).
+  const surface = isObject(overrides.mounting) ? overrides.mounting.surface : undefined;
+  const known = typeof surface === 'string' && (MOUNT_SURFACES as readonly string[]).includes(surface) ? surface as MountSurface : undefined;
+  const candidate = mergePatch(defaultConfig(context, known), overrides);
   const errors = validateConfig(candidate, context);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config: deepFreeze(candidate as NodeConfig) };
 }

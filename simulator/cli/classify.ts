@@ -8,6 +8,8 @@
  * Recordings: see simulator/classify/recording.ts. A file that cannot be used gets a message on stderr
  * naming it and why; the others are still processed, and the exit status is 2. An invalid configuration:
  * every problem with its path on stderr, exit 2, nothing processed. Otherwise 0.
+ * A recording of the microphone holds no accelerometer: a configuration whose glass break requires the
+ * pane's flex (the window's default) is run with the flex not required, glass break judged on the sound alone.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +19,7 @@ import { publishedAlerts } from '../classify/published-alerts';
 import { RecordingError, prepareRecording } from '../classify/recording';
 import { WavError } from '../signals/wav';
 import type { SensorChannel } from '../signals/corpus';
-import { DEFAULT_ROLES, MIC_RATE_HZ, SENSOR_CHANNELS, VIBRATION_RATE_HZ, roleConfig, sensorPipeline } from '../eval/sensor-pipeline';
+import { DEFAULT_ROLES, MIC_RATE_HZ, SENSOR_CHANNELS, VIBRATION_RATE_HZ, flexRequired, roleConfig, sensorPipeline } from '../eval/sensor-pipeline';
 
 const USAGE = 'usage: npm run --silent classify -- --sensor acoustic|vibration|tilt [--config FILE.json] [--full-scale-g N] FILE.wav...';
 
@@ -79,7 +81,7 @@ function errorText(error: unknown): string {
 
 /** The configuration to run with, or the problems that stop everything. */
 function configuration(args: Args): { config: NodeConfig } | { errors: string[] } {
-  if (args.configFile === undefined) return { config: roleConfig(DEFAULT_ROLES[args.sensor]) };
+  if (args.configFile === undefined) return { config: soundAlone(args.sensor, roleConfig(DEFAULT_ROLES[args.sensor])) };
   const loaded = loadConfigFile(args.configFile, args.sensor);
   if (!loaded.ok) return { errors: loaded.errors };
   try {
@@ -87,7 +89,13 @@ function configuration(args: Args): { config: NodeConfig } | { errors: string[] 
   } catch (error) {
     return { errors: [errorText(error)] };
   }
-  return { config: loaded.config };
+  return { config: soundAlone(args.sensor, loaded.config) };
+}
+
+/** A microphone recording has no accelerometer beside it: glass break cannot wait for the pane's flex. */
+function soundAlone(sensor: SensorChannel, config: NodeConfig): NodeConfig {
+  if (sensor !== 'acoustic' || !flexRequired(config)) return config;
+  return { ...config, detectors: { ...config.detectors, glassBreak: { ...config.detectors.glassBreak, requireFlex: false } } };
 }
 
 function main(): void {

@@ -98,7 +98,7 @@ function main(): void {
       config = loaded.config;
     }
     try {
-      const { outcomes: _outcomes, ...figures } = runEval({ sensor, holdout: args.holdout, size: args.size, seed: args.seed, seeds: args.seeds, role: args.role, config, flex: args.flex && sensor === 'acoustic', pane: args.pane && sensor === 'acoustic' });
+      const { outcomes: _outcomes, ...figures } = runEval({ sensor, holdout: args.holdout, size: args.size, seed: args.seed, seeds: args.seeds, role: args.role, config, flex: args.flex && sensor === 'acoustic', pane: args.pane && sensor === 'acoustic' ? true : undefined });
       report = figures;
     } catch (error) {
       process.stderr.write(`eval: ${sensor}: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -109,7 +109,7 @@ function main(): void {
     if (!args.json) process.stdout.write(`${reportText(report)}\n\n`);
   }
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ set: args.holdout ? 'holdout' : 'default', size: args.size, seed: args.seed, seeds: args.seeds, flex: args.flex, pane: args.pane, sensors: reports })}\n`);
+    process.stdout.write(`${JSON.stringify({ set: args.holdout ? 'holdout' : 'default', size: args.size, seed: args.seed, seeds: args.seeds, flex: args.flex, pane: Object.values(reports).some((r) => r.pane), sensors: reports })}\n`);
   }
 }
 

@@ -14,7 +14,7 @@ import { Rng } from '../signals/rng';
 import { replay } from './replay';
 import { type CaseOutcome, type EvalReport, scoreOutcomes } from './score';
 import {
-  DEFAULT_ROLES, MIC_BLOCK_FRAMES, MIC_UNITS_PER_COUNT, accelerometerBlockFrames, roleConfig, sensorPipeline,
+  DEFAULT_ROLES, MIC_BLOCK_FRAMES, MIC_UNITS_PER_COUNT, accelerometerBlockFrames, flexRequired, roleConfig, sensorPipeline,
 } from './sensor-pipeline';
 
 /** Peak of the modelled pane flex, g (a break flexes the pane well above impact.flexThresholdG, 0.1 g). */
@@ -48,6 +48,10 @@ export interface EvalOptions extends CorpusOptions {
   /** A configuration to run instead of the role's default one (its role replaces `role`). */
   config?: NodeConfig;
   flex?: boolean;
+  /**
+   * Model the pane's accelerometer (acoustic only). Default: when the configuration's glass-break detector
+   * requires the flex and `flex` is not set, as the node would run it.
+   */
   pane?: boolean;
 }
 
@@ -64,6 +68,8 @@ export interface SensorReport extends EvalReport {
   seeds: number;
   flex: boolean;
   pane: boolean;
+  /** Whether the configuration's glass-break detector alarms only on the pane's flex (acoustic). */
+  flexRequired: boolean;
   /** Wall time to build the corpus (unless given) and run it, s. */
   seconds: number;
 }
@@ -101,8 +107,9 @@ export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): 
   if (!Number.isInteger(seeds) || seeds < 1) throw new RangeError(`runEval: seeds must be a whole number ≥ 1, not ${seeds}`);
   const corpus = cases ?? pooledCorpus(options.sensor, options, seeds);
   if (options.pane === true && options.sensor !== 'acoustic') throw new Error('pane modelling applies to the acoustic sensor');
+  const pane = options.pane ?? (options.sensor === 'acoustic' && options.flex !== true && flexRequired(config));
   const set: SensorReport['set'] = options.holdout ? 'holdout' : 'default';
-  const outcomes = corpus.map((c) => evaluateCase(c, { config, flex: options.flex, pane: options.pane === true ? { set, seed: options.seed } : undefined }));
+  const outcomes = corpus.map((c) => evaluateCase(c, { config, flex: options.flex, pane: pane ? { set, seed: options.seed } : undefined }));
   return {
     sensor: options.sensor,
     role,
@@ -112,7 +119,8 @@ export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): 
     seed: options.seed,
     seeds: cases === undefined ? seeds : 1,
     flex: options.flex === true,
-    pane: options.pane === true,
+    pane,
+    flexRequired: options.sensor === 'acoustic' && flexRequired(config),
     ...scoreOutcomes(outcomes),
     seconds: (performance.now() - started) / 1000,
     outcomes,

@@ -6,6 +6,9 @@
 import type { SensorReport } from './evaluate';
 import { HIT_EARLY_S, HIT_LATE_S, JUDGED_LEVEL_DB } from './score';
 
+/** A window node judging glass break by its microphone alone (its accelerometer on the frame). */
+export const MICROPHONE_ONLY_EXAMPLE = 'docs/examples/window-microphone-only.json';
+
 function percent(value: number): string {
   return `${(100 * value).toFixed(1)}%`;
 }
@@ -35,13 +38,14 @@ export function reportText(report: SensorReport): string {
       `${s.cases} cases (${s.threatCases} threats, ${s.confuserCases} confusers and ambient) in ${report.seconds.toFixed(1)} s`,
   ];
   if (report.sensor === 'acoustic') {
+    const fusion = report.flexRequired ? 'glass break REQUIRES the flex (dual technology)' : 'a flex adds flexBonus to the score';
     lines.push(report.flex
-      ? '   FLEX MODELLED (--flex): a pane flex is reported at every glass break\'s onset and never for a confuser, the best case of a ' +
-        'dual-technology node; microphone-only figures are the run without --flex'
+      ? `   FLEX MODELLED (--flex): a pane flex is reported at every glass break's onset and never for a confuser, the best case; ${fusion}`
       : report.pane
-        ? '   PANE MODELLED (--pane): the accelerometer on the pane (the blow that breaks it, every sound, door slams through the wall) ' +
-          'through the vibration pipeline, whose flex reports reach the glass-break detector; microphone-only figures are the run without --pane'
+        ? '   PANE MODELLED: the accelerometer on the pane (the blow that breaks it, every sound, door slams through the wall) ' +
+          `through the vibration pipeline, whose flex reports reach the glass-break detector; ${fusion}`
         : '   microphone only (no pane flex)');
+    if (report.flex || report.pane) lines.push(`   microphone-only figures: --config ${MICROPHONE_ONLY_EXAMPLE}`);
   }
   lines.push('', `recall per threat and level (a hit is published from ${HIT_EARLY_S} s before the onset to ${HIT_LATE_S} s after the end; ` +
     'cross: other threat types, stray: same type outside the event)');

@@ -49,6 +49,12 @@ export function configContext(provisioning: NodeProvisioning): ConfigContext {
 }
 
 /** The configuration a node of this role runs with when nobody has changed anything. */
+/** Whether the configuration's glass-break detector runs and alarms only on the pane's flex (dual technology). */
+export function flexRequired(config: NodeConfig): boolean {
+  const glass = config.detectors.glassBreak;
+  return glass.enabled && glass.requireFlex === true;
+}
+
 export function roleConfig(role: NodeRole): NodeConfig {
   return defaultConfig(configContext(standInProvisioning(role)));
 }

@@ -4,6 +4,8 @@ import {
   ALERT_TIMING_SPECS, COOLDOWN_SPECS, CORROBORATION_SPECS, HEALTH_SPECS, ROLE_DETECTORS_ENABLED, TELEMETRY_SPECS, applyConfigChange, checkConfigContext, checkProvisioning,
   clientIdFor, defaultConfig, effectiveConfig, mergePatch, validateConfig,
 } from '../../../firmware/node/config';
+import type { MountSurface } from '../../../firmware/node/config';
+import { DETECTOR_SPECS, ROLE_DETECTOR_DEFAULTS } from '../../../firmware/node/detector-registry';
 import { NODE_ROLES } from '../../../firmware/detect/types';
 import { TEST_DETECTOR_SPECS } from '../../helpers/test-pipelines';
 import { TEST_PROVISIONING } from '../../helpers/node-rig';
@@ -38,6 +40,33 @@ describe('node configuration', function () {
     assert.equal(balcony.alerts.corroborationWindowMs, 1500);
     assert.equal(balcony.zone, 'Galerie d\'Apollon', 'zone defaults to the room');
     assert.deepEqual(checkConfigContext(context()), []);
+  });
+
+  it('requires the pane\'s flex for glass break on a window mounted on its glass, and follows the mounting a configuration sets', function () {
+    const real = (role: NodeConfig['role'], surface?: MountSurface): ConfigContext => ({
+      provisioning: { ...TEST_PROVISIONING, role, ...(surface === undefined ? {} : { mounting: { surface } }) },
+      specs: DETECTOR_SPECS,
+      detectorDefaults: ROLE_DETECTOR_DEFAULTS,
+    });
+    const requireFlex = (config: NodeConfig): unknown => config.detectors.glassBreak.requireFlex;
+    assert.equal(requireFlex(defaultConfig(real('window'))), true, 'a window node sits on its pane by default');
+    assert.equal(requireFlex(defaultConfig(real('window', 'frame'))), false, 'on the frame the flex only adds its bonus');
+    assert.equal(requireFlex(defaultConfig(real('display_case'))), false, 'a case node may sit on another pane than the one struck');
+    const onGlass = real('window');
+    const moved = applyConfigChange({ config: defaultConfig(onGlass), overrides: {} }, { mounting: { surface: 'frame' } }, 'merge', onGlass);
+    assert.ok(moved.ok);
+    assert.equal(requireFlex(moved.config), false, 'moved to the frame by a command: the default follows');
+    assert.ok(moved.changed.includes('config.detectors.glassBreak.requireFlex'), moved.changed.join(', '));
+    const pinned = applyConfigChange({ config: defaultConfig(onGlass), overrides: {} }, { mounting: { surface: 'frame' }, detectors: { glassBreak: { requireFlex: true } } }, 'merge', onGlass);
+    assert.ok(pinned.ok);
+    assert.equal(requireFlex(pinned.config), true, 'a value the technician set stays');
+    const back = applyConfigChange({ config: moved.config, overrides: moved.overrides }, { mounting: null }, 'merge', onGlass);
+    assert.ok(back.ok);
+    assert.equal(requireFlex(back.config), true, 'back on the glass');
+    const invalid = effectiveConfig({ mounting: { surface: 'ceiling' } }, onGlass);
+    assert.ok(!invalid.ok && invalid.errors.some((e) => e.includes('config.mounting.surface')), JSON.stringify(invalid));
+    // Test specs without the option: the rule adds nothing.
+    assert.equal(defaultConfig(context('window')).detectors.glassBreak.requireFlex, undefined);
   });
 
   it('takes per-role detector defaults as a parameter and checks them against the specs', function () {
