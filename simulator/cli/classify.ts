@@ -22,6 +22,24 @@ import type { SensorChannel } from '../signals/corpus';
 import { DEFAULT_ROLES, MIC_RATE_HZ, SENSOR_CHANNELS, VIBRATION_RATE_HZ, flexRequired, roleConfig, sensorPipeline } from '../eval/sensor-pipeline';
 
 const USAGE = 'usage: npm run --silent classify -- --sensor acoustic|vibration|tilt [--config FILE.json] [--full-scale-g N] FILE.wav...';
+const HELP = `${USAGE}
+
+Runs each recording through the sensor's pipeline and the node's alert rules and prints, for every alert a
+node would publish, one JSON line {"file", "t" (s from the start of the file), "type", "score"} on stdout.
+
+  --sensor acoustic      mono WAV at 16 kHz or more (resampled): glass break, judged on the sound alone
+                         (a recording has no accelerometer beside it, so requireFlex is off)
+  --sensor vibration     3-channel WAV x, y, z in g at 400-6400 Hz, gravity included: grinder and impact
+  --sensor tilt          the same: tilt
+  --config FILE.json     a node configuration, a patch over its role's defaults, or a cmd/config request
+  --full-scale-g N       g at full scale of integer PCM accelerometer recordings (float32 is in g)
+  --help                 this text
+
+Exit status 2 when a file cannot be used (named on stderr; the others are processed) or the configuration
+is invalid (nothing processed); otherwise 0. More: docs/classification.md.
+`;
+
+class HelpRequested extends Error {}
 
 interface Args {
   sensor: SensorChannel;
@@ -60,6 +78,8 @@ function parseArgs(argv: readonly string[]): Args {
       const g = Number(v);
       if (v.trim() === '' || !Number.isFinite(g) || g <= 0 || g > 1000) throw new UsageError(`--full-scale-g must be a number of g above 0 (at most 1000), not '${v}'`);
       fullScaleG = g;
+    } else if (arg === '--help') {
+      throw new HelpRequested();
     } else if (arg === '--') {
       files.push(...argv.slice(i + 1));
       break;
@@ -103,6 +123,10 @@ function main(): void {
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      process.stdout.write(HELP);
+      return;
+    }
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`classify: ${error.message}\n${USAGE}\n`);
     process.exitCode = 2;

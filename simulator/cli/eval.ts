@@ -37,6 +37,31 @@ interface Args {
 }
 
 class UsageError extends Error {}
+class HelpRequested extends Error {}
+
+const USAGE = 'usage: npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N] [--seeds COUNT] [--role ROLE | --config FILE.json] [--flex | --pane] [--json]';
+const HELP = `${USAGE}
+
+Builds the labelled corpus of each sensor from the signal library, runs it through the pipelines of a
+role's default configuration (or the given one) and prints recall per threat and level, false alarms per
+confuser class and detection latency.
+
+  --sensor S             acoustic, vibration or tilt (default: all three)
+  --holdout              the parameter set the detectors were NOT tuned on (report it separately)
+  --size small|full      corpus size (default full; small is the CI's)
+  --seed N               corpus seed (default 1)
+  --seeds COUNT          pool the corpora of COUNT seeds from N (rare false-alarm rates need thousands of cases)
+  --role ROLE            display_case, window or balcony (default: window; tilt: balcony)
+  --config FILE.json     a node configuration, a patch over its role's defaults, or a cmd/config request
+  --flex                 glass break: a pane flex reported at every break, none for confusers (best case)
+  --pane                 glass break: the accelerometer on the pane modelled; the default whenever the
+                         configuration requires the flex (a window on its glass). The microphone alone:
+                         --config docs/examples/window-microphone-only.json
+  --json                 one JSON object instead of the tables
+  --help                 this text
+
+Exit status 0 whatever the figures, 2 on a usage error. More: docs/classification.md.
+`;
 
 function parseArgs(argv: readonly string[]): Args {
   const args: Args = { sensors: SENSOR_CHANNELS, holdout: false, size: 'full', seed: 1, seeds: 1, role: undefined, configFile: undefined, flex: false, pane: false, json: false };
@@ -64,6 +89,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === '--flex') args.flex = true;
     else if (arg === '--pane') args.pane = true;
     else if (arg === '--json') args.json = true;
+    else if (arg === '--help') throw new HelpRequested();
     else throw new UsageError(`unknown argument '${arg}'`);
   }
   if ((args.flex || args.pane) && !args.sensors.includes('acoustic')) {
@@ -79,8 +105,12 @@ function main(): void {
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      process.stdout.write(HELP);
+      return;
+    }
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`eval: ${error.message}\nusage: npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N] [--seeds COUNT] [--role ROLE | --config FILE.json] [--flex | --pane] [--json]\n`);
+    process.stderr.write(`eval: ${error.message}\n${USAGE}\n`);
     process.exitCode = 2;
     return;
   }

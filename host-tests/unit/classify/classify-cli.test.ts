@@ -227,4 +227,13 @@ describe('classify command (npm run --silent classify)', function () {
       assert.equal(run.stdout, '');
     }
   });
+
+  it('--help prints what it does and every option on stdout, status 0, nothing processed', function () {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'simulator/cli/classify.ts', '--sensor', 'acoustic', '--help', file('keys.wav')], { cwd: root, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^usage: npm run --silent classify -- --sensor/);
+    for (const option of ['--sensor acoustic', '--sensor vibration', '--sensor tilt', '--config FILE.json', '--full-scale-g N', '--help']) assert.ok(result.stdout.includes(option), option);
+    assert.match(result.stdout, /judged on the sound alone/);
+    assert.doesNotMatch(result.stdout, /"type"\s*:\s*"/, 'no alert line');
+  });
 });

@@ -76,6 +76,17 @@ describe('eval command (npm run --silent eval)', function () {
     assert.match(result.stdout, /latency from the onset to publishing, ms/);
   });
 
+  it('--help prints what it does and every option on stdout, status 0, and runs nothing', function () {
+    const result = evalCommand('--sensor', 'acoustic', '--help');
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^usage: npm run --silent eval -- /);
+    for (const option of ['--sensor', '--holdout', '--size', '--seed N', '--seeds COUNT', '--role', '--config', '--flex', '--pane', '--json', '--help']) {
+      assert.ok(result.stdout.includes(`  ${option}`), option);
+    }
+    assert.match(result.stdout, /docs\/examples\/window-microphone-only\.json/);
+    assert.doesNotMatch(result.stdout, /== acoustic|lowest recall over/, 'nothing was evaluated');
+  });
+
   it('refuses bad arguments with a usage message and status 2', function () {
     for (const [args, message] of [
       [['--sensor', 'radar'], /--sensor must be one of acoustic, vibration, tilt, not 'radar'/],
