@@ -65,7 +65,7 @@ const ROLE_MOUNTING: Readonly<Record<NodeRole, Mounting>> = {
  * Defaults that follow where the node is mounted, over the role's. A window node on its own pane feels
  * through its accelerometer every blow that breaks it, so glass break requires that flex (dual technology,
  * as flex-gated commercial detectors do; docs/detectors-acoustic.md measures the microphone alone letting
- * 1–2 % of loud confusers through, with the flex required almost none). On the frame or wall the blow may
+ * 0.4–1.6 % of confusers through, with the flex required 0–0.1 %). On the frame or wall the blow may
  * arrive too weak, and a display-case node may sit on another pane than the one struck: the flex only adds
  * its bonus there. Applied only where the detector's spec has the option.
  */
