@@ -363,8 +363,7 @@ export function defaultConfig(context: ConfigContext, surface?: MountSurface): N
   const { provisioning, specs } = context;
   const role = provisioning.role;
   const mounting: Mounting = { ...ROLE_MOUNTING[role], ...(provisioning.mounting ?? {}) };
-  if (surface !== undefined) mounting.surface = surface;
-  const bySurface = SURFACE_DEFAULTS[role]?.[mounting.surface];
+  const bySurface = SURFACE_DEFAULTS[role]?.[surface ?? mounting.surface];
   const detectors = {} as Record<DetectorKey, DetectorSettings>;
   for (const key of DETECTOR_KEYS) {
     const settings: DetectorSettings = { enabled: false, ...defaultsOf<object>(specs[key]) as Record<string, number | boolean> };
@@ -384,7 +383,7 @@ export function defaultConfig(context: ConfigContext, surface?: MountSurface): N
     role,
     zone: provisioning.zone ?? (provisioning.location.room !== '' ? provisioning.location.room : provisioning.node),
     location: { ...provisioning.location },
-    mounting: { ...ROLE_MOUNTING[role], ...(provisioning.mounting ?? {}) },
+    mounting,
     detectors,
     alerts: {
       ...defaultsOf(ALERT_TIMING_SPECS),

@@ -107,7 +107,8 @@ export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): 
   if (!Number.isInteger(seeds) || seeds < 1) throw new RangeError(`runEval: seeds must be a whole number ≥ 1, not ${seeds}`);
   const corpus = cases ?? pooledCorpus(options.sensor, options, seeds);
   if (options.pane === true && options.sensor !== 'acoustic') throw new Error('pane modelling applies to the acoustic sensor');
-  const pane = options.pane ?? (options.sensor === 'acoustic' && options.flex !== true && flexRequired(config));
+  const required = options.sensor === 'acoustic' && flexRequired(config);
+  const pane = options.pane ?? (required && options.flex !== true);
   const set: SensorReport['set'] = options.holdout ? 'holdout' : 'default';
   const outcomes = corpus.map((c) => evaluateCase(c, { config, flex: options.flex, pane: pane ? { set, seed: options.seed } : undefined }));
   return {
@@ -120,7 +121,7 @@ export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): 
     seeds: cases === undefined ? seeds : 1,
     flex: options.flex === true,
     pane,
-    flexRequired: options.sensor === 'acoustic' && flexRequired(config),
+    flexRequired: required,
     ...scoreOutcomes(outcomes),
     seconds: (performance.now() - started) / 1000,
     outcomes,
