@@ -119,6 +119,19 @@ export function brokenLimit(features: GlassBreakFeatures): number {
 }
 
 /**
+ * Whether `value` of `feature` lies outside a limit of GLASS_EVIDENCE_LIMITS: for figures the detector knows
+ * before its decision (the context at 32 ms, the thud at 48 ms), so a candidate that can no longer be a break
+ * stops its spectral stage.
+ */
+export function breaksLimit(feature: keyof GlassBreakFeatures, value: number): boolean {
+  for (let i = 0; i < GLASS_EVIDENCE_LIMITS.length; i++) {
+    const l = GLASS_EVIDENCE_LIMITS[i];
+    if (l.feature === feature && (value < l.min || value > l.max)) return true;
+  }
+  return false;
+}
+
+/**
  * Log-odds that the candidate with these features is a break (limits not applied). `blowShown`: the pane
  * flexed, so the terms marked `blow` count in full (at a distance, in a reverberant hall or for a light
  * blow the microphone hears little of the blow; the accelerometer on the pane does not depend on that).

@@ -27,7 +27,7 @@ import { createFft } from '../dsp/fft-factory';
 import { fillHann } from '../dsp/window';
 import { NoiseFloorTracker } from '../dsp/noise-floor';
 import { BandLayout, bandEnergies } from '../dsp/bands';
-import { brokenLimit, evidenceLogOdds } from './glass-break-evidence';
+import { breaksLimit, brokenLimit, evidenceLogOdds } from './glass-break-evidence';
 import { type OptionSpecs, resolveOptions } from './options';
 import { type Detection, type Detector, type NodeRole, NO_DETECTIONS } from './types';
 
@@ -151,6 +151,13 @@ export interface GlassBreakCandidate {
   onsetMs: number;
   decidedMs: number;
   detected: boolean;
+  /**
+   * A figure known before the decision (busy share at the onset, context at 32 ms, thud at 48 ms) broke a
+   * limit of the evidence model, so the candidate could no longer be a break: its spectral stage stopped
+   * there (the figures it did not measure are NaN) while it stayed open, so later onsets are treated as
+   * without the stop. Music and rattling keys open candidate after candidate; this keeps them cheap.
+   */
+  stoppedEarly: boolean;
   features: GlassBreakFeatures;
 }
 
@@ -185,6 +192,7 @@ export class GlassBreakDetector implements Detector {
   #jumpDb = 0;
   #candidateOpen = false;
   #candidates = 0;
+  #stoppedCandidates = 0;
   #quietUntilMs = Number.NEGATIVE_INFINITY;
 
   // Spectral stage.
@@ -232,6 +240,8 @@ export class GlassBreakDetector implements Detector {
   #prevEventFrame = false;
   #coherenceSum = 0;
   #coherencePairs = 0;
+  /** The candidate broke a limit before its decision: no more spectral frames (GlassBreakCandidate.stoppedEarly). */
+  #stopped = false;
 
   // Flex evidence from the accelerometer: the last few (time, peak) pairs.
   readonly #flexMs = new Float64Array(FLEX_SLOTS);
@@ -256,7 +266,7 @@ export class GlassBreakDetector implements Detector {
     this.#features = newFeatures();
     this.#detection = { type: 'glass_break', decidedMs: 0, onsetMs: 0, score: 0, features: this.#features };
     this.#result = [this.#detection];
-    this.lastCandidate = { onsetMs: Number.NaN, decidedMs: Number.NaN, detected: false, features: newFeatures() };
+    this.lastCandidate = { onsetMs: Number.NaN, decidedMs: Number.NaN, detected: false, stoppedEarly: false, features: newFeatures() };
     this.#flexMs.fill(Number.NEGATIVE_INFINITY);
   }
 
@@ -287,6 +297,11 @@ export class GlassBreakDetector implements Detector {
   /** Candidate events decided since construction or reset. */
   get candidates(): number {
     return this.#candidates;
+  }
+
+  /** Of those, the candidates whose spectral stage stopped early (GlassBreakCandidate.stoppedEarly). */
+  get stoppedCandidates(): number {
+    return this.#stoppedCandidates;
   }
 
   /**
@@ -331,6 +346,7 @@ export class GlassBreakDetector implements Detector {
     this.#jumpDb = 0;
     this.#candidateOpen = false;
     this.#candidates = 0;
+    this.#stoppedCandidates = 0;
     this.#quietUntilMs = Number.NEGATIVE_INFINITY;
     this.#flexMs.fill(Number.NEGATIVE_INFINITY);
     this.#flexG.fill(0);
@@ -338,6 +354,7 @@ export class GlassBreakDetector implements Detector {
     this.lastCandidate.onsetMs = Number.NaN;
     this.lastCandidate.decidedMs = Number.NaN;
     this.lastCandidate.detected = false;
+    this.lastCandidate.stoppedEarly = false;
   }
 
   push(block: SampleBlock): readonly Detection[] {
@@ -485,16 +502,6 @@ export class GlassBreakDetector implements Detector {
     this.#hfSum.fill(0);
     this.#latePower.fill(0);
     this.#lateBands.fill(0);
-    // Background: the mean of the two frames ending one tick before the onset tick.
-    const p = this.#power;
-    this.#bgPower.fill(0);
-    this.#bgBands.fill(0);
-    for (let f = 0; f < 2; f++) {
-      this.#spectrum(tickEndAbs - 2 * TICK_SAMPLES - f * FRAME_SAMPLES);
-      bandEnergies(p, this.#layout, this.#bands);
-      for (let b = 0; b < BANDS; b++) this.#bgBands[b] += 0.5 * this.#bands[b];
-      for (let k = 0; k < p.length; k++) this.#bgPower[k] += 0.5 * p[k];
-    }
     // Context: the loudest tick and the share of busy ticks in the 1.5 s before the onset (history not yet
     // heard reads NO_LEVEL_DB: quiet).
     const now = this.#ticksSeen;
@@ -507,6 +514,18 @@ export class GlassBreakDetector implements Detector {
     }
     this.#contextDb = loudest;
     this.#busyShare = busy / (CONTEXT_FROM_TICKS - CONTEXT_TO_TICKS);
+    this.#stopped = breaksLimit('busyShare', this.#busyShare);
+    if (this.#stopped) return;
+    // Background: the mean of the two frames ending one tick before the onset tick.
+    const p = this.#power;
+    this.#bgPower.fill(0);
+    this.#bgBands.fill(0);
+    for (let f = 0; f < 2; f++) {
+      this.#spectrum(tickEndAbs - 2 * TICK_SAMPLES - f * FRAME_SAMPLES);
+      bandEnergies(p, this.#layout, this.#bands);
+      for (let b = 0; b < BANDS; b++) this.#bgBands[b] += 0.5 * this.#bands[b];
+      for (let k = 0; k < p.length; k++) this.#bgPower[k] += 0.5 * p[k];
+    }
   }
 
   #observeTick(hfDb: number, hf: number, tickEndAbs: number): void {
@@ -527,7 +546,8 @@ export class GlassBreakDetector implements Detector {
     } else if (tick > REATTACK_FROM_TICK && this.#smoothHfDb - this.#troughHfDb > this.#reattackDb) {
       this.#reattackDb = this.#smoothHfDb - this.#troughHfDb;
     }
-    if (tick % FRAME_EVERY_TICKS === FRAME_SAMPLES / TICK_SAMPLES - 1) this.#observeFrame(tickEndAbs);
+    if (tick === PEAK_TICKS - 1 && !this.#stopped) this.#stopped = breaksLimit('contextDb', this.#contextFigureDb());
+    if (!this.#stopped && tick % FRAME_EVERY_TICKS === FRAME_SAMPLES / TICK_SAMPLES - 1) this.#observeFrame(tickEndAbs);
     this.#ticks++;
   }
 
@@ -563,6 +583,7 @@ export class GlassBreakDetector implements Detector {
       this.#prevEventFrame = false;
     }
     this.#frames++;
+    if (this.#frames === 2) this.#stopped = breaksLimit('thudDb', this.#thudFigureDb());
   }
 
   /** Power spectrum (Hann window) of the 256 samples ending just before absolute index `endAbs`, into #power. */
@@ -571,9 +592,17 @@ export class GlassBreakDetector implements Detector {
     const frame = this.#frame;
     const window = this.#window;
     const start = endAbs - FRAME_SAMPLES;
-    for (let i = 0; i < FRAME_SAMPLES; i++) {
-      const abs = start + i;
-      frame[i] = abs < 0 ? 0 : ring[abs & RING_MASK] * window[i];
+    if (start >= 0 && (start & 3) === 0) {
+      // Frames start on a tick: two contiguous runs of the ring, four samples per pass (a third cheaper in XS).
+      const at = start & RING_MASK;
+      const split = Math.min(FRAME_SAMPLES, RING_SAMPLES - at);
+      windowInto(ring, at, window, frame, 0, split);
+      windowInto(ring, at - RING_SAMPLES, window, frame, split, FRAME_SAMPLES);
+    } else {
+      for (let i = 0; i < FRAME_SAMPLES; i++) {
+        const abs = start + i;
+        frame[i] = abs < 0 ? 0 : ring[abs & RING_MASK] * window[i];
+      }
     }
     this.#fft.forward(frame, this.#re, this.#im);
     const re = this.#re;
@@ -608,8 +637,40 @@ export class GlassBreakDetector implements Detector {
     return Math.max(0.1 * sum + TINY, sum - this.#lateFrames * bg);
   }
 
-  /** Fills the candidate's figures into `f`. */
+  /** The context figure: the loudest tick before the onset over this event's peak (final after PEAK_TICKS). */
+  #contextFigureDb(): number {
+    const peakDbfs = dB((this.#peakHf + TINY) / TICK_SAMPLES) + this.#dbOffset;
+    return Math.max(FLOOR_DB, this.#contextDb - peakDbfs);
+  }
+
+  /** The impact: the band below 1 kHz in the first two frames (the louder) over the background. */
+  #impactFigureDb(): number {
+    const lf = this.#lfFrames;
+    const impactLf = this.#frames > 1 && lf[1] > lf[0] ? lf[1] : lf[0];
+    return dB((impactLf + TINY) / (this.#bgBands[LF] + TINY));
+  }
+
+  /** The thud: the rise below 1 kHz over the background against the 3–8 kHz band's rise, first two frames. */
+  #thudFigureDb(): number {
+    const lf = this.#lfFrames;
+    const hf = this.#hfFrames;
+    const bgLf = this.#bgBands[LF];
+    const bgHf = this.#bgBands[HF_LOW] + this.#bgBands[HF_HIGH];
+    const impactLf = this.#frames > 1 && lf[1] > lf[0] ? lf[1] : lf[0];
+    const impactHf = this.#frames > 1 && hf[1] > hf[0] ? hf[1] : hf[0];
+    return Math.max(FLOOR_DB, dB(Math.max(impactLf - bgLf, 1e-3 * impactLf + TINY) / Math.max(impactHf - bgHf, 1e-3 * impactHf + TINY)));
+  }
+
+  /** Fills the candidate's figures into `f`: the spectral ones only if its spectral stage ran to the end (NaN otherwise). */
   #measure(f: GlassBreakFeatures): void {
+    this.#measureTicks(f);
+    if (this.#stopped) {
+      const blowKnown = this.#frames >= 2;
+      f.impactDb = blowKnown ? this.#impactFigureDb() : Number.NaN;
+      f.thudDb = blowKnown ? this.#thudFigureDb() : Number.NaN;
+      f.hfRatioDb = f.hfMidDb = f.slopeDb = f.centroidHz = f.lfReattackDb = f.fluxDb = f.tonality = f.peakiness = Number.NaN;
+      return;
+    }
     const frames = this.#frames;
     const hfEvent = this.#lateEvent(HF_LOW, BANDS);
     f.hfRatioDb = dB(hfEvent / this.#lateEvent(LF, HF_LOW));
@@ -627,14 +688,11 @@ export class GlassBreakDetector implements Detector {
     }
     f.centroidHz = total > 0 ? (moment / total) * BIN_HZ : 0;
     // Impact and thud: the first two frames (0–16 and 32–48 ms) against the background and the crack.
+    f.impactDb = this.#impactFigureDb();
+    f.thudDb = this.#thudFigureDb();
     const lf = this.#lfFrames;
     const hf = this.#hfFrames;
-    const bgLf = this.#bgBands[LF];
-    const bgHf = this.#bgBands[HF_LOW] + this.#bgBands[HF_HIGH];
     const impactLf = frames > 1 && lf[1] > lf[0] ? lf[1] : lf[0];
-    const impactHf = frames > 1 && hf[1] > hf[0] ? hf[1] : hf[0];
-    f.impactDb = dB((impactLf + TINY) / (bgLf + TINY));
-    f.thudDb = Math.max(FLOOR_DB, dB(Math.max(impactLf - bgLf, 1e-3 * impactLf + TINY) / Math.max(impactHf - bgHf, 1e-3 * impactHf + TINY)));
     // LF re-attack: from the third frame on, a rise of the band below 1 kHz over its lowest level so far
     // (counted from LF_REATTACK_RANGE_DB below the impact).
     const impactDb = dB(impactLf + TINY);
@@ -653,12 +711,15 @@ export class GlassBreakDetector implements Detector {
     f.fluxDb = frames > 2 ? flux / (frames - 2) : 0;
     f.tonality = this.#coherencePairs > 0 ? Math.max(0, this.#coherenceSum / this.#coherencePairs) : 0;
     f.peakiness = this.#peakiness();
+  }
+
+  /** The figures of the 4 ms ticks, measured whether or not the spectral stage ran to the end. */
+  #measureTicks(f: GlassBreakFeatures): void {
     const peak = this.#peakHf + TINY;
     f.sustain100Db = Math.max(FLOOR_DB, dB(this.#sustain100 / (SUSTAIN_100[1] - SUSTAIN_100[0]) / peak));
     f.sustain300Db = Math.max(FLOOR_DB, dB(this.#sustain300 / (SUSTAIN_300[1] - SUSTAIN_300[0]) / peak));
     f.reattackDb = this.#reattackDb;
-    const peakDbfs = dB(peak / TICK_SAMPLES) + this.#dbOffset;
-    f.contextDb = Math.max(FLOOR_DB, this.#contextDb - peakDbfs);
+    f.contextDb = this.#contextFigureDb();
     f.busyShare = this.#busyShare;
     f.transientCount = this.#transients;
     f.durationMs = this.#activeTicks * TICK_MS;
@@ -684,11 +745,13 @@ export class GlassBreakDetector implements Detector {
     f.acousticScore = logistic(evidenceLogOdds(f));
     const score = decisionScore(f, o);
     const plausible = withinLimits(f, o);
-    const isBreak = plausible && score >= o.minScore && (flex === 1 || !o.requireFlex);
+    const isBreak = !this.#stopped && plausible && score >= o.minScore && (flex === 1 || !o.requireFlex);
     c.onsetMs = this.#onsetMs;
+    c.stoppedEarly = this.#stopped;
     c.decidedMs = tickEndMs;
     c.detected = isBreak;
     this.#candidates++;
+    if (this.#stopped) this.#stoppedCandidates++;
     if (!isBreak) return false;
     for (let i = 0; i < GLASS_BREAK_FEATURES.length; i++) this.#features[GLASS_BREAK_FEATURES[i]] = f[GLASS_BREAK_FEATURES[i]];
     this.#detection.onsetMs = this.#onsetMs;
@@ -725,6 +788,16 @@ function newFeatures(): GlassBreakFeatures {
   const f = {} as GlassBreakFeatures;
   for (const name of GLASS_BREAK_FEATURES) f[name] = 0;
   return f;
+}
+
+/** frame[i] = ring[i + offset] · window[i] for i in [from, to), a multiple of four samples long. */
+function windowInto(ring: Int16Array, offset: number, window: Float64Array, frame: Float64Array, from: number, to: number): void {
+  for (let i = from, r = from + offset; i < to; i += 4, r += 4) {
+    frame[i] = ring[r] * window[i];
+    frame[i + 1] = ring[r + 1] * window[i + 1];
+    frame[i + 2] = ring[r + 2] * window[i + 2];
+    frame[i + 3] = ring[r + 3] * window[i + 3];
+  }
 }
 
 /** Power ratio in dB. */

@@ -73,6 +73,8 @@ export class AcousticPipeline implements Pipeline {
         candidates: d.candidates,
         lastCandidateOnsetMs: d.candidates > 0 ? d.lastCandidate.onsetMs : -1,
         lastCandidateDetected: d.lastCandidate.detected ? 1 : 0,
+        // 1: the last candidate broke a limit early and was not measured to the end (its shatter figures read null).
+        lastCandidateStoppedEarly: d.lastCandidate.stoppedEarly ? 1 : 0,
       },
       // Live for the onset; the last candidate's figures for the decision thresholds.
       thresholds: [

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { checkOptions, defaultsOf } from '../../../firmware/detect/options';
 import { NODE_ROLES } from '../../../firmware/detect/types';
 import {
-  GLASS_BREAK_FEATURES, GLASS_BREAK_OPTION_SPECS, GLASS_BREAK_ROLE_OVERRIDES, GlassBreakDetector, type GlassBreakFeatures, type GlassBreakOptions,
+  GLASS_BREAK_FEATURES, GLASS_BREAK_OPTION_SPECS, GLASS_BREAK_ROLE_OVERRIDES, GlassBreakDetector, type GlassBreakCandidate, type GlassBreakFeatures,
+  type GlassBreakOptions,
 } from '../../../firmware/detect/glass-break';
 import { feedBlocks, mixInto } from '../../../simulator/signals/signal';
 import { GLASS_EVIDENCE_BIAS, GLASS_EVIDENCE_LIMITS, GLASS_EVIDENCE_TERMS, evidenceLogOdds } from '../../../firmware/detect/glass-break-evidence';
@@ -32,6 +33,16 @@ function detect(c: LabelledCase, options?: Partial<GlassBreakOptions>, blockFram
     for (const d of detector.push(block)) found.push({ ...d, features: { ...d.features } });
   });
   return found;
+}
+
+/** Runs a detector over a case and returns a copy of every candidate it decided, in order. */
+function decidedCandidates(c: LabelledCase, detector: GlassBreakDetector): GlassBreakCandidate[] {
+  const out: GlassBreakCandidate[] = [];
+  feedBlocks(c.signal, { unitsPerCount: 1 / 32768, blockFrames: 256 }, (block) => {
+    detector.push(block);
+    if (detector.candidates > out.length) out.push({ ...detector.lastCandidate, features: { ...detector.lastCandidate.features } });
+  });
+  return out;
 }
 
 describe('GlassBreakDetector', function () {
@@ -167,9 +178,9 @@ describe('GlassBreakDetector', function () {
     const params = { ...drawGlassBreakParams(rng, 'default', 'laminated'), thumpDb: -26 };
     const c = placeEvent(rng, 'default', { id: 'glass_break/laminated/+20dB/quiet_gallery/no-thump', threat: 'glass_break', group: 'glass_break', profile: 'quiet_gallery', levelDb: 20, event: glassBreak(rng, params), params });
     const onsetMs = (c.onsetS as number) * 1000;
-    const judged = new GlassBreakDetector({ requireFlex: true, flexBonus: 0 });
-    detect(c, {}, 256, undefined, judged);
-    const heard = judged.lastCandidate.features;
+    const atBreak = decidedCandidates(c, new GlassBreakDetector({ requireFlex: true, flexBonus: 0 })).find((k) => Math.abs(k.onsetMs - onsetMs) <= 20);
+    assert.ok(atBreak !== undefined, 'a candidate opens at the break');
+    const heard = atBreak.features;
     assert.ok(heard.thudDb < -16, `thud ${heard.thudDb} dB: the microphone hears little of the blow`);
     assert.ok(heard.acousticScore < 0.1, `acoustic score ${heard.acousticScore}: the sound alone does not make a break`);
     // No flex bonus: what lifts it is the blow terms counted in full, not a bonus on top.
@@ -187,6 +198,40 @@ describe('GlassBreakDetector', function () {
     assert.ok(Math.abs(evidenceLogOdds(full, true) - evidenceLogOdds(full)) < 1e-9, 'a blow the microphone heard in full gains nothing');
     assert.deepEqual(GLASS_EVIDENCE_TERMS.filter((t) => t.blow === true).map((t) => t.feature).sort(), ['impactDb', 'impactDb', 'thudDb', 'thudDb']);
     assert.ok(GLASS_EVIDENCE_TERMS.every((t) => t.blow !== true || t.to > t.from), 'only ramps that count for a break stand for the blow');
+  });
+
+  it('stops the spectral stage of a candidate exactly when a figure known early breaks a limit of the evidence model', function () {
+    // Loud keys and music open candidate after candidate, most of them in the context of the last.
+    const series = [confuserCase(43, 'keys', 30, 'quiet_gallery'), confuserCase(42, 'music', 30, 'busy_gallery'), confuserCase(7, 'clap', 25, 'busy_gallery')];
+    const limit = (feature: keyof GlassBreakFeatures): { min: number; max: number } => {
+      const l = GLASS_EVIDENCE_LIMITS.find((x) => x.feature === feature);
+      if (l === undefined) throw new Error(`no limit on ${feature}`);
+      return l;
+    };
+    const outside = (feature: keyof GlassBreakFeatures, v: number): boolean => v < limit(feature).min || v > limit(feature).max;
+    let stopped = 0;
+    let measured = 0;
+    for (const c of series) {
+      for (const k of decidedCandidates(c, new GlassBreakDetector())) {
+        const f = k.features;
+        const early = outside('busyShare', f.busyShare) || outside('contextDb', f.contextDb) || (Number.isFinite(f.thudDb) && outside('thudDb', f.thudDb));
+        assert.equal(k.stoppedEarly, early, `${c.id} candidate at ${k.onsetMs} ms: busy ${f.busyShare}, context ${f.contextDb} dB, thud ${f.thudDb} dB`);
+        for (const name of ['busyShare', 'contextDb', 'levelDb', 'durationMs', 'sustain300Db', 'reattackDb'] as const) {
+          assert.ok(Number.isFinite(f[name]), `${name} is measured from the ticks whatever happens`);
+        }
+        if (k.stoppedEarly) {
+          stopped++;
+          assert.equal(k.detected, false);
+          for (const name of ['hfMidDb', 'slopeDb', 'centroidHz', 'tonality', 'peakiness', 'fluxDb', 'acousticScore'] as const) {
+            assert.ok(Number.isNaN(f[name]), `${name} of a stopped candidate is NaN (not measured), got ${f[name]}`);
+          }
+        } else {
+          measured++;
+          for (const name of GLASS_BREAK_FEATURES) assert.ok(Number.isFinite(f[name]), `${c.id} at ${k.onsetMs} ms: ${name} = ${f[name]}`);
+        }
+      }
+    }
+    assert.ok(stopped >= 2 && measured >= 2, `${stopped} candidates stopped early, ${measured} measured to the end`);
   });
 
   it('with requireFlex, alarms only when the pane flexed', function () {

@@ -5,7 +5,7 @@ import { GLASS_BREAK_OPTION_SPECS } from '../../../firmware/detect/glass-break';
 import { feedBlocks, type Signal } from '../../../simulator/signals/signal';
 import type { LabelledCase } from '../../../simulator/signals/corpus';
 import type { Detection } from '../../../firmware/detect/types';
-import { glassCase } from '../../helpers/acoustic-cases';
+import { confuserCase, glassCase } from '../../helpers/acoustic-cases';
 
 function feed(pipeline: AcousticPipeline, signal: Signal, onBlock?: (t0Ms: number) => void): Detection[] {
   const found: Detection[] = [];
@@ -79,6 +79,22 @@ describe('AcousticPipeline', function () {
       assert.ok(Number.isFinite(t.current), `${t.option} current ${t.current}`);
     }
     assert.deepEqual(JSON.parse(JSON.stringify(s)), s, 'plain JSON');
+  });
+
+  it('shows a candidate stopped early as such: its shape figures read null, its duration is measured', function () {
+    const pipeline = new AcousticPipeline();
+    let stopped: ReturnType<AcousticPipeline['snapshot']> | undefined;
+    feedBlocks(confuserCase(42, 'music', 30, 'busy_gallery').signal, { unitsPerCount: 1 / 32768, blockFrames: 256 }, (block) => {
+      pipeline.push(block);
+      if (stopped === undefined && pipeline.detector.lastCandidate.stoppedEarly) stopped = JSON.parse(JSON.stringify(pipeline.snapshot())) as typeof stopped;
+    });
+    assert.ok(stopped !== undefined, 'loud music opens a candidate in the context of the one before');
+    assert.equal(stopped.levels.lastCandidateStoppedEarly, 1);
+    assert.equal(stopped.levels.lastCandidateDetected, 0);
+    const current = (option: string): number | null | undefined => stopped?.thresholds.find((t) => t.option === `glassBreak.${option}`)?.current;
+    for (const option of ['minHfMidDb', 'maxTonality', 'minScore']) assert.equal(current(option), null, `${option}: not measured`);
+    assert.ok(Number.isFinite(current('minDurationMs')), 'the active time comes from the ticks');
+    assert.ok(Number.isFinite(current('onsetDb')), 'live figures stay live');
   });
 
   it('has a 32-band spectrum, log-spaced from 100 Hz to 8 kHz, calibrated in dBFS', function () {

@@ -2,7 +2,7 @@
 // with plain-JSON results. No allocation inside `pushBlocks`: blocks are prepared by `splitBlocks`.
 import type { SampleBlock } from '../../../firmware/ports';
 import type { Detection } from '../../../firmware/detect/types';
-import type { GlassBreakOptions } from '../../../firmware/detect/glass-break';
+import type { GlassBreakCandidate, GlassBreakOptions } from '../../../firmware/detect/glass-break';
 import type { PipelineSnapshot } from '../../../firmware/node/pipeline';
 import { AcousticPipeline } from '../../../firmware/node/pipeline-acoustic';
 
@@ -11,6 +11,8 @@ export const BLOCK_FRAMES = 256;
 
 export interface AcousticRunResult {
   detections: Detection[];
+  /** Every candidate decided, with its figures (those not measured are NaN, null once through JSON). */
+  candidates: GlassBreakCandidate[];
   snapshot: PipelineSnapshot;
 }
 
@@ -45,16 +47,19 @@ export function pushBlocks(pipeline: AcousticPipeline, block: SampleBlock, block
   return detections;
 }
 
-/** Runs a fresh pipeline over all blocks, collecting detections (copied) and the final snapshot. */
+/** Runs a fresh pipeline over all blocks, collecting detections and decided candidates (copied) and the final snapshot. */
 export function runAcoustic(blocks: readonly Int16Array[], options?: Partial<GlassBreakOptions>): AcousticRunResult {
   const pipeline = new AcousticPipeline(options);
   const block = newBlock();
   const detections: Detection[] = [];
+  const candidates: GlassBreakCandidate[] = [];
   for (let i = 0; i < blocks.length; i++) {
     block.samples = blocks[i];
     block.sequence = i;
     block.t0Ms = (i * BLOCK_FRAMES * 1000) / MIC_RATE_HZ;
     for (const d of pipeline.push(block)) detections.push({ ...d, features: { ...d.features } });
+    const last = pipeline.detector.lastCandidate;
+    if (pipeline.detector.candidates > candidates.length) candidates.push({ ...last, features: { ...last.features } });
   }
-  return { detections, snapshot: pipeline.snapshot() };
+  return { detections, candidates, snapshot: pipeline.snapshot() };
 }

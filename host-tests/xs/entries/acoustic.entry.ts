@@ -28,6 +28,8 @@ serveXsCommands({
     next += count;
     return detections;
   },
+  /** Candidates the live pipeline has decided since load, and how many of those stopped early. */
+  candidates: () => ({ decided: pipeline?.detector.candidates ?? 0, stopped: pipeline?.detector.stoppedCandidates ?? 0 }),
   /** Whole run of a fresh pipeline over the loaded samples: detections and final snapshot. */
   run: () => runAcoustic(blocks),
 });
