@@ -5,7 +5,7 @@
  * what a node with that configuration would do. Also how each sensor delivers its blocks.
  */
 import type { NodeRole } from '../../firmware/detect/types';
-import type { ConfigContext, DetectorKey, NodeConfig, NodeProvisioning } from '../../firmware/node/config';
+import type { ConfigContext, DetectorKey, MountSurface, NodeConfig, NodeProvisioning } from '../../firmware/node/config';
 import { defaultConfig } from '../../firmware/node/config';
 import { DETECTOR_SPECS, ROLE_DETECTOR_DEFAULTS } from '../../firmware/node/detector-registry';
 import type { FlexListener, Pipeline } from '../../firmware/node/pipeline';
@@ -48,15 +48,15 @@ export function configContext(provisioning: NodeProvisioning): ConfigContext {
   return { provisioning, specs: DETECTOR_SPECS, detectorDefaults: ROLE_DETECTOR_DEFAULTS };
 }
 
-/** The configuration a node of this role runs with when nobody has changed anything. */
 /** Whether the configuration's glass-break detector runs and alarms only on the pane's flex (dual technology). */
 export function flexRequired(config: NodeConfig): boolean {
   const glass = config.detectors.glassBreak;
   return glass.enabled && glass.requireFlex === true;
 }
 
-export function roleConfig(role: NodeRole): NodeConfig {
-  return defaultConfig(configContext(standInProvisioning(role)));
+/** The configuration a node of this role runs with when nobody has changed anything (on `surface`, if given, instead of the role's mounting). */
+export function roleConfig(role: NodeRole, surface?: MountSurface): NodeConfig {
+  return defaultConfig(configContext(standInProvisioning(role)), surface);
 }
 
 /**
