@@ -54,9 +54,10 @@ export function flexRequired(config: NodeConfig): boolean {
   return glass.enabled && glass.requireFlex === true;
 }
 
-/** The configuration a node of this role runs with when nobody has changed anything (on `surface`, if given, instead of the role's mounting). */
+/** The configuration a node of this role runs with when nobody has changed anything (installed on `surface`, if given, instead of the role's). */
 export function roleConfig(role: NodeRole, surface?: MountSurface): NodeConfig {
-  return defaultConfig(configContext(standInProvisioning(role)), surface);
+  const provisioning = standInProvisioning(role);
+  return defaultConfig(configContext(surface === undefined ? provisioning : { ...provisioning, mounting: { surface } }));
 }
 
 /**
