@@ -44,7 +44,7 @@ describe('console on the Louvre demo (real firmware, headless Chromium)', functi
     rmSync(directory, { recursive: true, force: true });
   });
 
-  it('places every alert of the demo on the plan at its node, with the exact location in the list', async function () {
+  it('places every alert of the demo on the plan at its node, with the exact location in the list, and says how each node decides a glass break', async function () {
     const page = browser.page;
     await page.goto(server.url);
     await page.waitForSelector('#connection.connected');
@@ -85,6 +85,14 @@ describe('console on the Louvre demo (real firmware, headless Chromium)', functi
     process.stdout.write(`      ${alerts.length} alerts on the console from ${latest.size} nodes: ` +
       `${[...latest.keys()].map((id) => `${id} (${alerts.filter((a) => a.node === id).map((a) => a.type).join(', ')})`).join('; ')}\n`);
     await screenshot(page, 'demo-operator');
+
+    // The technician view says how each node decides a glass break: the window on its glass needs the flex.
+    for (const [id, remark] of [['apollo-window', /^\s*↳ dual technology \(a window node mounted on its glass\)/], ['apollo-case-a', /^\s*↳ the microphone decides \(a display case node mounted on its glass\)/]] as const) {
+      await page.goto(`${server.url}#/node/${encodeURIComponent(`${scenario.site.id}/${id}`)}`);
+      const line = page.locator('#node-config [data-remark="detectors.glassBreak.requireFlex"]');
+      await line.waitFor({ timeout: 5000 });
+      assert.match(await line.textContent() ?? '', remark, `${id}'s requireFlex remark`);
+    }
     assert.deepEqual(browser.errors, [], 'the page logged no errors');
   });
 });

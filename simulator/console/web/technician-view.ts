@@ -11,6 +11,7 @@ import { configPatch, fmt, recommendAll, specLookup } from '../../calibration/re
 import type { ConsoleConfig } from '../shared/console-config';
 import { describeMargin, walkTestMargin } from '../../calibration/walk-margin';
 import { describeResult } from '../shared/command-channel';
+import { configRemarks } from '../shared/config-remarks';
 import type { NodeView, SiteState } from '../shared/site-state';
 import { TelemetryPlots } from './plots';
 import { clock, fill, h, num } from './dom';
@@ -96,13 +97,13 @@ export class TechnicianView {
     return this.#state.nodes.get(this.key);
   }
 
-  /** Site and node id from the key `<site>/<node>` (known even before the node has said anything). */
   /** Specs with the defaults of this node's role (known from its retained config). */
   get #lookup(): SpecLookup {
     const role = this.#node?.config?.role;
     return specLookup(this.#detectors.specs, this.#detectors.roleDefaults, typeof role === 'string' ? role : undefined);
   }
 
+  /** Site and node id from the key `<site>/<node>` (known even before the node has said anything). */
   get #ids(): [string, string] {
     const slash = this.key.indexOf('/');
     return [this.key.slice(0, slash), this.key.slice(slash + 1)];
@@ -266,12 +267,15 @@ export class TechnicianView {
       return;
     }
     const lines: Array<HTMLElement | string> = [];
+    const remarks = configRemarks(node.config);
     for (const [key, options] of Object.entries(detectors)) {
       lines.push(`${key}:\n`);
       for (const [name, value] of Object.entries(options)) {
         const path = `config.detectors.${key}.${name}`;
         const changed = this.#changedPaths.includes(path);
         lines.push(h('span', { class: changed ? 'changed' : '', 'data-path': `detectors.${key}.${name}` }, `  ${name}: ${String(value)}\n`));
+        const remark = remarks.get(`detectors.${key}.${name}`);
+        if (remark !== undefined) lines.push(h('span', { class: 'remark', 'data-remark': `detectors.${key}.${name}` }, `    ↳ ${remark}\n`));
       }
     }
     fill(this.#config, ...lines);

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { configRemarks } from '../../../simulator/console/shared/config-remarks';
+import { roleConfig } from '../../../simulator/eval/sensor-pipeline';
+import type { NodeConfig } from '../../../firmware/node/config';
+
+const PATH = 'detectors.glassBreak.requireFlex';
+
+/** As the console receives it: the retained config topic's JSON. */
+function retained(config: NodeConfig): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
+}
+
+describe('console: remarks beside the configuration in force', function () {
+  it('says a window on its glass needs the pane flex for a glass break, and how to walk-test it', function () {
+    const remark = configRemarks(retained(roleConfig('window'))).get(PATH);
+    assert.ok(remark !== undefined);
+    assert.match(remark, /^dual technology \(a window node mounted on its glass\): a glass break alarms only when the accelerometer saw the pane flex within 300 ms/);
+    assert.match(remark, /thump the pane and sound the simulator together/);
+  });
+
+  it('says the microphone decides on a frame or a display case, with the flex as a bonus', function () {
+    for (const [config, mounted] of [[roleConfig('window', 'frame'), 'a window node mounted on its frame'], [roleConfig('display_case'), 'a display case node mounted on its glass']] as const) {
+      assert.equal(configRemarks(retained(config)).get(PATH), `the microphone decides (${mounted}); a pane flex within 300 ms adds 0.4 to the score`);
+    }
+  });
+
+  it('has nothing to say where glass break is off or the config is not one', function () {
+    assert.equal(configRemarks(retained(roleConfig('balcony'))).size, 0, 'a balcony has no glass-break detector');
+    assert.equal(configRemarks(undefined).size, 0);
+    assert.equal(configRemarks({ detectors: [] }).size, 0);
+    assert.equal(configRemarks({ detectors: { glassBreak: { enabled: true, requireFlex: 'yes' } } }).size, 0);
+  });
+});

@@ -1,0 +1,29 @@
+/**
+ * Remarks the technician view prints beside options of the configuration in force whose consequence is not
+ * in their value alone. Today: whether a glass break needs the pane's flex, with the mounting it follows
+ * (docs/configuration.md, "Dual technology follows the mounting"), so a technician walk-testing a window on
+ * its glass knows why the glass-break simulator alone raises nothing.
+ */
+
+/** Option path (`detectors.<key>.<option>`) → remark, for the options that have one in this configuration. */
+export function configRemarks(config: Record<string, unknown> | undefined): Map<string, string> {
+  const remarks = new Map<string, string>();
+  const glass = record(record(config?.detectors)?.glassBreak);
+  if (glass === undefined || glass.enabled !== true || typeof glass.requireFlex !== 'boolean') return remarks;
+  const role = typeof config?.role === 'string' ? config.role.replace('_', ' ') : 'node';
+  const surface = record(config?.mounting)?.surface;
+  const mounted = typeof surface === 'string' ? `a ${role} node mounted on its ${surface}` : `a ${role} node`;
+  remarks.set('detectors.glassBreak.requireFlex', glass.requireFlex
+    ? `dual technology (${mounted}): a glass break alarms only when the accelerometer saw the pane flex within ` +
+      `${num(glass.flexWindowMs)} ms of the sound; walk test: thump the pane and sound the simulator together`
+    : `the microphone decides (${mounted}); a pane flex within ${num(glass.flexWindowMs)} ms adds ${num(glass.flexBonus)} to the score`);
+  return remarks;
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+}
+
+function num(value: unknown): string {
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : '?';
+}
