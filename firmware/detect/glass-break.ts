@@ -643,21 +643,22 @@ export class GlassBreakDetector implements Detector {
     return Math.max(FLOOR_DB, this.#contextDb - peakDbfs);
   }
 
-  /** The impact: the band below 1 kHz in the first two frames (the louder) over the background. */
+  /** A band's energy at the impact: the louder of its first two frames (0–16 and 32–48 ms). */
+  #atImpact(band: Float64Array): number {
+    return this.#frames > 1 && band[1] > band[0] ? band[1] : band[0];
+  }
+
+  /** The impact: the band below 1 kHz at the impact over the background. */
   #impactFigureDb(): number {
-    const lf = this.#lfFrames;
-    const impactLf = this.#frames > 1 && lf[1] > lf[0] ? lf[1] : lf[0];
-    return dB((impactLf + TINY) / (this.#bgBands[LF] + TINY));
+    return dB((this.#atImpact(this.#lfFrames) + TINY) / (this.#bgBands[LF] + TINY));
   }
 
   /** The thud: the rise below 1 kHz over the background against the 3–8 kHz band's rise, first two frames. */
   #thudFigureDb(): number {
-    const lf = this.#lfFrames;
-    const hf = this.#hfFrames;
     const bgLf = this.#bgBands[LF];
     const bgHf = this.#bgBands[HF_LOW] + this.#bgBands[HF_HIGH];
-    const impactLf = this.#frames > 1 && lf[1] > lf[0] ? lf[1] : lf[0];
-    const impactHf = this.#frames > 1 && hf[1] > hf[0] ? hf[1] : hf[0];
+    const impactLf = this.#atImpact(this.#lfFrames);
+    const impactHf = this.#atImpact(this.#hfFrames);
     return Math.max(FLOOR_DB, dB(Math.max(impactLf - bgLf, 1e-3 * impactLf + TINY) / Math.max(impactHf - bgHf, 1e-3 * impactHf + TINY)));
   }
 
@@ -692,7 +693,7 @@ export class GlassBreakDetector implements Detector {
     f.thudDb = this.#thudFigureDb();
     const lf = this.#lfFrames;
     const hf = this.#hfFrames;
-    const impactLf = frames > 1 && lf[1] > lf[0] ? lf[1] : lf[0];
+    const impactLf = this.#atImpact(lf);
     // LF re-attack: from the third frame on, a rise of the band below 1 kHz over its lowest level so far
     // (counted from LF_REATTACK_RANGE_DB below the impact).
     const impactDb = dB(impactLf + TINY);
