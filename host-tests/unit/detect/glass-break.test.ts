@@ -13,7 +13,8 @@ import { Rng } from '../../../simulator/signals/rng';
 import { CONFUSER_CLASSES, placeEvent } from '../../../simulator/signals/corpus-acoustic';
 import { evaluateCase } from '../../../simulator/eval/evaluate';
 import { judgeCase } from '../../../simulator/eval/score';
-import { confuserCase, glassCase, knockedGlassCase } from '../../helpers/acoustic-cases';
+import { confuserCase, glassCase, knockedGlassCase, toCounts } from '../../helpers/acoustic-cases';
+import { runAcoustic, splitBlocks } from '../../xs/cases/acoustic-case';
 import { microphoneOnlyConfig } from '../../helpers/microphone-only';
 import type { Detection } from '../../../firmware/detect/types';
 
@@ -35,14 +36,9 @@ function detect(c: LabelledCase, options?: Partial<GlassBreakOptions>, blockFram
   return found;
 }
 
-/** Runs a detector over a case and returns a copy of every candidate it decided, in order. */
-function decidedCandidates(c: LabelledCase, detector: GlassBreakDetector): GlassBreakCandidate[] {
-  const out: GlassBreakCandidate[] = [];
-  feedBlocks(c.signal, { unitsPerCount: 1 / 32768, blockFrames: 256 }, (block) => {
-    detector.push(block);
-    if (detector.candidates > out.length) out.push({ ...detector.lastCandidate, features: { ...detector.lastCandidate.features } });
-  });
-  return out;
+/** Every candidate a detector with these options decides over a case, in order (copies). */
+function decidedCandidates(c: LabelledCase, options?: Partial<GlassBreakOptions>): GlassBreakCandidate[] {
+  return runAcoustic(splitBlocks(toCounts(c.signal)), options).candidates;
 }
 
 describe('GlassBreakDetector', function () {
@@ -178,7 +174,7 @@ describe('GlassBreakDetector', function () {
     const params = { ...drawGlassBreakParams(rng, 'default', 'laminated'), thumpDb: -26 };
     const c = placeEvent(rng, 'default', { id: 'glass_break/laminated/+20dB/quiet_gallery/no-thump', threat: 'glass_break', group: 'glass_break', profile: 'quiet_gallery', levelDb: 20, event: glassBreak(rng, params), params });
     const onsetMs = (c.onsetS as number) * 1000;
-    const atBreak = decidedCandidates(c, new GlassBreakDetector({ requireFlex: true, flexBonus: 0 })).find((k) => Math.abs(k.onsetMs - onsetMs) <= 20);
+    const atBreak = decidedCandidates(c, { requireFlex: true, flexBonus: 0 }).find((k) => Math.abs(k.onsetMs - onsetMs) <= 20);
     assert.ok(atBreak !== undefined, 'a candidate opens at the break');
     const heard = atBreak.features;
     assert.ok(heard.thudDb < -16, `thud ${heard.thudDb} dB: the microphone hears little of the blow`);
@@ -212,7 +208,7 @@ describe('GlassBreakDetector', function () {
     let stopped = 0;
     let measured = 0;
     for (const c of series) {
-      for (const k of decidedCandidates(c, new GlassBreakDetector())) {
+      for (const k of decidedCandidates(c)) {
         const f = k.features;
         const early = outside('busyShare', f.busyShare) || outside('contextDb', f.contextDb) || (Number.isFinite(f.thudDb) && outside('thudDb', f.thudDb));
         assert.equal(k.stoppedEarly, early, `${c.id} candidate at ${k.onsetMs} ms: busy ${f.busyShare}, context ${f.contextDb} dB, thud ${f.thudDb} dB`);
