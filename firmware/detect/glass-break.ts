@@ -18,7 +18,7 @@
  *    glass-break-evidence.ts, whose logistic is the acoustic score; hard limits veto what is certainly no
  *    break (a ringing body, a sound centred below 3 kHz, a click shorter than any shatter). Flex of the
  *    pane reported by the accelerometer within `flexWindowMs` of the onset adds `flexBonus` (or is
- *    required, with `requireFlex`).
+ *    required, with `requireFlex`); without it the sound alone needs `minScoreWithoutFlex` as well.
  * Nothing is allocated after construction: the result array and its Detection are reused.
  */
 import type { SampleBlock } from '../ports';
@@ -47,6 +47,7 @@ export interface GlassBreakOptions {
   flexWindowMs: number;
   requireFlex: boolean;
   flexBonus: number;
+  minScoreWithoutFlex: number;
 }
 
 export const GLASS_BREAK_OPTION_SPECS: OptionSpecs<GlassBreakOptions> = {
@@ -65,6 +66,7 @@ export const GLASS_BREAK_OPTION_SPECS: OptionSpecs<GlassBreakOptions> = {
   flexWindowMs: { kind: 'number', default: 300, unit: 'ms', min: 0, max: 2000, doc: 'A pane flex reported by the accelerometer within this time of the onset corroborates the break.' },
   requireFlex: { kind: 'boolean', default: false, doc: 'Alarm only when the accelerometer on the same pane saw it flex (dual technology).' },
   flexBonus: { kind: 'number', default: 0.4, unit: 'ratio', min: 0, max: 0.5, doc: 'Score added when the pane flex corroborates the break (0.4: with the flex, an acoustic score of 0.1 suffices, as in flex-gated dual-technology sensors).' },
+  minScoreWithoutFlex: { kind: 'number', default: 0.5, unit: 'ratio', min: 0.05, max: 1, doc: 'Score the sound alone needs when no pane flex corroborates it (and minScore as well). 0.9 where the accelerometer sits on the glass it protects: a break of that glass flexes it, so a missing flex counts against a break as much as a flex counts for one.' },
 };
 
 /**
@@ -746,7 +748,8 @@ export class GlassBreakDetector implements Detector {
     f.acousticScore = logistic(evidenceLogOdds(f));
     const score = decisionScore(f, o);
     const plausible = withinLimits(f, o);
-    const isBreak = !this.#stopped && plausible && score >= o.minScore && (flex === 1 || !o.requireFlex);
+    const isBreak = !this.#stopped && plausible && score >= o.minScore
+      && (flex === 1 || (!o.requireFlex && score >= o.minScoreWithoutFlex));
     c.onsetMs = this.#onsetMs;
     c.stoppedEarly = this.#stopped;
     c.decidedMs = tickEndMs;

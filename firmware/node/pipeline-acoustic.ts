@@ -84,6 +84,8 @@ export class AcousticPipeline implements Pipeline {
         threshold('maxTonality', last.tonality, 'ratio'),
         threshold('minDurationMs', last.durationMs, 'ms'),
         threshold('minScore', decisionScore(last, o), 'ratio'),
+        // Judged only when no flex corroborated the last candidate: the sound alone's score.
+        threshold('minScoreWithoutFlex', last.flex === 1 ? Number.NaN : last.acousticScore, 'ratio'),
       ],
     };
   }

@@ -168,6 +168,21 @@ describe('GlassBreakDetector', function () {
     assert.equal(corroborated[0].features.acousticScore, acousticScore);
   });
 
+  it('holds the sound alone to minScoreWithoutFlex as well as minScore, and a corroborated sound to minScore only', function () {
+    // A float pane 10 dB over a busy gallery: a break by its sound, but not beyond the doubt a display case's 0.9 leaves.
+    const quieter = glassCase(201, 'float', 10, 'busy_gallery');
+    const onsetMs = (quieter.onsetS as number) * 1000;
+    const { acousticScore } = detect(quieter)[0].features;
+    assert.ok(acousticScore >= 0.5 && acousticScore < 0.9, `acoustic score ${acousticScore}`);
+    const stricter = (acousticScore + 1) / 2;
+    assert.equal(detect(quieter, { minScoreWithoutFlex: stricter }).length, 0, 'below the bar for the sound alone');
+    assert.equal(detect(quieter, { minScoreWithoutFlex: acousticScore }).length, 1, 'the bar itself is enough');
+    const corroborated = detect(quieter, { minScoreWithoutFlex: 1 }, 256, onsetMs + 10);
+    assert.equal(corroborated.length, 1, 'with the flex the bar for the sound alone does not apply');
+    assert.equal(corroborated[0].features.flex, 1);
+    assert.equal(detect(quieter, { minScore: stricter, minScoreWithoutFlex: 0.05 }).length, 0, 'nor does a lower one lower minScore');
+  });
+
   it('with the flex, takes the blow as shown: a break the microphone hears no blow of is judged on its shatter', function () {
     // A light blow far from the microphone: the pane's thump 26 dB under the crack (the default corpus: 3–12 dB).
     const rng = new Rng(8);

@@ -55,6 +55,10 @@ describe('AcousticPipeline', function () {
     assert.equal(found.length, 1);
     assert.equal(found[0].features.flex, 1);
     assert.equal(found[0].features.flexPeakG, 0.4);
+    const thresholds = (JSON.parse(JSON.stringify(pipeline.snapshot())) as ReturnType<AcousticPipeline['snapshot']>).thresholds;
+    const current = (option: string): number | null | undefined => thresholds.find((t) => t.option === `glassBreak.${option}`)?.current;
+    assert.equal(current('minScore'), found[0].score, 'judged with the flex');
+    assert.equal(current('minScoreWithoutFlex'), null, 'a flex corroborated it: the bar for the sound alone did not apply');
   });
 
   it('snapshots the noise floor, live levels, the last candidate and every threshold with its option path', function () {
@@ -92,7 +96,7 @@ describe('AcousticPipeline', function () {
     assert.equal(stopped.levels.lastCandidateStoppedEarly, 1);
     assert.equal(stopped.levels.lastCandidateDetected, 0);
     const current = (option: string): number | null | undefined => stopped?.thresholds.find((t) => t.option === `glassBreak.${option}`)?.current;
-    for (const option of ['minHfMidDb', 'maxTonality', 'minScore']) assert.equal(current(option), null, `${option}: not measured`);
+    for (const option of ['minHfMidDb', 'maxTonality', 'minScore', 'minScoreWithoutFlex']) assert.equal(current(option), null, `${option}: not measured`);
     assert.ok(Number.isFinite(current('minDurationMs')), 'the active time comes from the ticks');
     assert.ok(Number.isFinite(current('onsetDb')), 'live figures stay live');
   });
