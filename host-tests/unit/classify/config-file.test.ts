@@ -14,7 +14,8 @@ describe('classify --config: loading a node configuration', function () {
     const loaded = loadConfig(JSON.stringify({ v: 1, site: 'louvre', node: 'apollo-case-07', role: 'display_case' }), 'acoustic');
     assert.ok(loaded.ok);
     assert.deepEqual([loaded.config.site, loaded.config.node, loaded.config.role], ['louvre', 'apollo-case-07', 'display_case']);
-    assert.equal(loaded.config.detectors.glassBreak.onsetDb, 20, 'display_case override');
+    assert.equal(loaded.config.detectors.impact.blowCount, 2, 'display_case override');
+    assert.equal(loaded.config.detectors.glassBreak.minScoreWithoutFlex, 0.9, 'display_case on its glass');
   });
 
   it('takes a cmd/config request, merge or replace', function () {

@@ -29,7 +29,10 @@ describe('detector registry and the role pipeline factory', function () {
     const caseConfig = defaultConfig(context('display_case'));
     assert.equal(caseConfig.detectors.glassBreak.enabled, true);
     assert.equal(caseConfig.detectors.tilt.enabled, false);
-    assert.equal(caseConfig.detectors.glassBreak.onsetDb, 20, 'the display-case override of onsetDb');
+    assert.equal(caseConfig.detectors.impact.blowCount, 2, 'the display-case override of blowCount');
+    assert.equal(caseConfig.detectors.glassBreak.minScoreWithoutFlex, 0.9, 'on its glass, the sound alone is held to 0.9');
+    assert.equal(defaultConfig(context('display_case'), 'frame').detectors.glassBreak.minScoreWithoutFlex, 0.5, 'on its frame, to minScore');
+    assert.equal(defaultConfig(context('window')).detectors.glassBreak.minScoreWithoutFlex, 0.5, 'a window requires the flex instead');
     const balcony = defaultConfig(context('balcony'));
     assert.equal(balcony.detectors.glassBreak.enabled, false);
     assert.equal(balcony.detectors.tilt.enabled, true);
