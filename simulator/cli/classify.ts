@@ -19,7 +19,7 @@ import { publishedAlerts } from '../classify/published-alerts';
 import { RecordingError, prepareRecording } from '../classify/recording';
 import { WavError } from '../signals/wav';
 import type { SensorChannel } from '../signals/corpus';
-import { DEFAULT_ROLES, MIC_RATE_HZ, SENSOR_CHANNELS, VIBRATION_RATE_HZ, flexRequired, roleConfig, sensorPipeline } from '../eval/sensor-pipeline';
+import { DEFAULT_ROLES, MIC_RATE_HZ, SENSOR_CHANNELS, VIBRATION_RATE_HZ, flexDecides, roleConfig, sensorPipeline } from '../eval/sensor-pipeline';
 
 const USAGE = 'usage: npm run --silent classify -- --sensor acoustic|vibration|tilt [--config FILE.json] [--full-scale-g N] FILE.wav...';
 const HELP = `${USAGE}
@@ -112,10 +112,14 @@ function configuration(args: Args): { config: NodeConfig } | { errors: string[] 
   return { config: soundAlone(args.sensor, loaded.config) };
 }
 
-/** A microphone recording has no accelerometer beside it: glass break cannot wait for the pane's flex. */
+/**
+ * A microphone recording has no accelerometer beside it: glass break cannot wait for the pane's flex, and
+ * the flex's absence says nothing, so the sound is judged by minScore alone.
+ */
 function soundAlone(sensor: SensorChannel, config: NodeConfig): NodeConfig {
-  if (sensor !== 'acoustic' || !flexRequired(config)) return config;
-  return { ...config, detectors: { ...config.detectors, glassBreak: { ...config.detectors.glassBreak, requireFlex: false } } };
+  if (sensor !== 'acoustic' || !flexDecides(config)) return config;
+  const glass = config.detectors.glassBreak;
+  return { ...config, detectors: { ...config.detectors, glassBreak: { ...glass, requireFlex: false, minScoreWithoutFlex: glass.minScore } } };
 }
 
 function main(): void {

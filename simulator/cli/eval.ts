@@ -1,6 +1,6 @@
 /**
  * `npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N]
- *  [--seeds COUNT] [--role display_case|window|balcony | --config FILE.json] [--flex | --pane] [--json]`
+ *  [--seeds COUNT] [--role display_case|window|balcony | --config FILE.json] [--flex | --pane | --no-flex] [--json]`
  *
  * Builds the labelled corpus of each sensor (all three without --sensor) from the signal library with
  * the seed (with --seeds, the corpora of COUNT consecutive seeds from it, pooled: rates of rare
@@ -9,7 +9,8 @@
  * parameter set the defaults were not tuned on. --flex (acoustic only) models the pane's flex reported by
  * the accelerometer at every glass break (the best case); --pane models the accelerometer on the pane instead
  * (simulator/signals/pane-motion.ts: the blow that breaks it, the sound of every case, door slams through
- * the wall) and runs the vibration pipeline's flex reports into the glass-break detector, as a node does.
+ * the wall) and runs the vibration pipeline's flex reports into the glass-break detector, as a node does;
+ * --no-flex reports no flex at all (the accelerometer felt nothing: a blow on another pane than the node's).
  * --config runs a node configuration (as classify --config takes it: a configuration, a patch over the role's
  * defaults, or a cmd/config request) instead of the role's defaults. --json prints one JSON object (the last
  * and only line).
@@ -33,13 +34,14 @@ interface Args {
   configFile: string | undefined;
   flex: boolean;
   pane: boolean;
+  noFlex: boolean;
   json: boolean;
 }
 
 class UsageError extends Error {}
 class HelpRequested extends Error {}
 
-const USAGE = 'usage: npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N] [--seeds COUNT] [--role ROLE | --config FILE.json] [--flex | --pane] [--json]';
+const USAGE = 'usage: npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N] [--seeds COUNT] [--role ROLE | --config FILE.json] [--flex | --pane | --no-flex] [--json]';
 const HELP = `${USAGE}
 
 Builds the labelled corpus of each sensor from the signal library, runs it through the pipelines of a
@@ -55,8 +57,11 @@ confuser class and detection latency.
   --config FILE.json     a node configuration, a patch over its role's defaults, or a cmd/config request
   --flex                 glass break: a pane flex reported at every break, none for confusers (best case)
   --pane                 glass break: the accelerometer on the pane modelled; the default whenever the
-                         configuration requires the flex (a window on its glass). The microphone alone:
+                         configuration requires the flex (a window on its glass) or holds the sound alone
+                         to a stricter score (a display case on its glass). The microphone alone:
                          --config docs/examples/window-microphone-only.json
+  --no-flex              glass break: no flex at all, the accelerometer felt nothing (a blow on another
+                         pane than the node's); the default for other configurations
   --json                 one JSON object instead of the tables
   --help                 this text
 
@@ -64,7 +69,7 @@ Exit status 0 whatever the figures, 2 on a usage error. More: docs/classificatio
 `;
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { sensors: SENSOR_CHANNELS, holdout: false, size: 'full', seed: 1, seeds: 1, role: undefined, configFile: undefined, flex: false, pane: false, json: false };
+  const args: Args = { sensors: SENSOR_CHANNELS, holdout: false, size: 'full', seed: 1, seeds: 1, role: undefined, configFile: undefined, flex: false, pane: false, noFlex: false, json: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (allowed?: readonly string[]): string => {
@@ -88,15 +93,18 @@ function parseArgs(argv: readonly string[]): Args {
     } else if (arg === '--holdout') args.holdout = true;
     else if (arg === '--flex') args.flex = true;
     else if (arg === '--pane') args.pane = true;
+    else if (arg === '--no-flex') args.noFlex = true;
     else if (arg === '--json') args.json = true;
     else if (arg === '--help') throw new HelpRequested();
     else throw new UsageError(`unknown argument '${arg}'`);
   }
-  if ((args.flex || args.pane) && !args.sensors.includes('acoustic')) {
-    throw new UsageError(`${args.flex ? '--flex' : '--pane'} models the pane's flex for glass break: it needs --sensor acoustic (or no --sensor)`);
+  const flexFlags = [args.flex && '--flex', args.pane && '--pane', args.noFlex && '--no-flex'].filter((f) => f !== false);
+  const meaning: Record<string, string> = { '--flex': 'a flex at every break, none for confusers', '--pane': 'the accelerometer modelled', '--no-flex': 'no flex at all' };
+  if (flexFlags.length > 0 && !args.sensors.includes('acoustic')) {
+    throw new UsageError(`${flexFlags[0]} models the pane's flex for glass break: it needs --sensor acoustic (or no --sensor)`);
   }
   if (args.role !== undefined && args.configFile !== undefined) throw new UsageError('give --role or --config (whose role it runs), not both');
-  if (args.flex && args.pane) throw new UsageError('--flex (a flex at every break, none for confusers) and --pane (the accelerometer modelled) exclude each other');
+  if (flexFlags.length > 1) throw new UsageError(`${flexFlags.map((f) => `${f} (${meaning[f]})`).join(' and ')} exclude each other`);
   return args;
 }
 
@@ -128,7 +136,7 @@ function main(): void {
       config = loaded.config;
     }
     try {
-      const { outcomes: _outcomes, ...figures } = runEval({ sensor, holdout: args.holdout, size: args.size, seed: args.seed, seeds: args.seeds, role: args.role, config, flex: args.flex && sensor === 'acoustic', pane: args.pane && sensor === 'acoustic' ? true : undefined });
+      const { outcomes: _outcomes, ...figures } = runEval({ sensor, holdout: args.holdout, size: args.size, seed: args.seed, seeds: args.seeds, role: args.role, config, flex: args.flex && sensor === 'acoustic', pane: sensor !== 'acoustic' ? undefined : args.pane ? true : args.noFlex ? false : undefined });
       report = figures;
     } catch (error) {
       process.stderr.write(`eval: ${sensor}: ${error instanceof Error ? error.message : String(error)}\n`);

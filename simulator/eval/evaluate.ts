@@ -14,7 +14,7 @@ import { Rng } from '../signals/rng';
 import { replay } from './replay';
 import { type CaseOutcome, type EvalReport, scoreOutcomes } from './score';
 import {
-  DEFAULT_ROLES, MIC_BLOCK_FRAMES, MIC_UNITS_PER_COUNT, accelerometerBlockFrames, flexRequired, roleConfig, sensorPipeline,
+  DEFAULT_ROLES, MIC_BLOCK_FRAMES, MIC_UNITS_PER_COUNT, accelerometerBlockFrames, flexDecides, flexRequired, roleConfig, sensorPipeline,
 } from './sensor-pipeline';
 
 /** Peak of the modelled pane flex, g (a break flexes the pane well above impact.flexThresholdG, 0.1 g). */
@@ -49,8 +49,9 @@ export interface EvalOptions extends CorpusOptions {
   config?: NodeConfig;
   flex?: boolean;
   /**
-   * Model the pane's accelerometer (acoustic only). Default: when the configuration's glass-break detector
-   * requires the flex and `flex` is not set, as the node would run it.
+   * Model the pane's accelerometer (acoustic only). Default: when the flex decides more than a bonus in the
+   * configuration's glass-break detector (required, or a stricter bar without it) and `flex` is not set,
+   * as the node would run it.
    */
   pane?: boolean;
 }
@@ -70,6 +71,8 @@ export interface SensorReport extends EvalReport {
   pane: boolean;
   /** Whether the configuration's glass-break detector alarms only on the pane's flex (acoustic). */
   flexRequired: boolean;
+  /** Whether it holds a sound without the flex to a stricter score, minScoreWithoutFlex (acoustic). */
+  soundAloneStricter: boolean;
   /** Wall time to build the corpus (unless given) and run it, s. */
   seconds: number;
 }
@@ -108,7 +111,8 @@ export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): 
   const corpus = cases ?? pooledCorpus(options.sensor, options, seeds);
   if (options.pane === true && options.sensor !== 'acoustic') throw new Error('pane modelling applies to the acoustic sensor');
   const required = options.sensor === 'acoustic' && flexRequired(config);
-  const pane = options.pane ?? (required && options.flex !== true);
+  const stricter = options.sensor === 'acoustic' && !required && flexDecides(config);
+  const pane = options.pane ?? ((required || stricter) && options.flex !== true);
   const set: SensorReport['set'] = options.holdout ? 'holdout' : 'default';
   const outcomes = corpus.map((c) => evaluateCase(c, { config, flex: options.flex, pane: pane ? { set, seed: options.seed } : undefined }));
   return {
@@ -122,6 +126,7 @@ export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): 
     flex: options.flex === true,
     pane,
     flexRequired: required,
+    soundAloneStricter: stricter,
     ...scoreOutcomes(outcomes),
     seconds: (performance.now() - started) / 1000,
     outcomes,

@@ -38,13 +38,15 @@ export function reportText(report: SensorReport): string {
       `${s.cases} cases (${s.threatCases} threats, ${s.confuserCases} confusers and ambient) in ${report.seconds.toFixed(1)} s`,
   ];
   if (report.sensor === 'acoustic') {
-    const fusion = report.flexRequired ? 'glass break REQUIRES the flex (dual technology)' : 'a flex adds flexBonus to the score';
+    const fusion = report.flexRequired
+      ? 'glass break REQUIRES the flex (dual technology)'
+      : `a flex adds flexBonus to the score${report.soundAloneStricter ? '; without one the sound alone needs minScoreWithoutFlex' : ''}`;
     lines.push(report.flex
       ? `   FLEX MODELLED (--flex): a pane flex is reported at every glass break's onset and never for a confuser, the best case; ${fusion}`
       : report.pane
         ? '   PANE MODELLED: the accelerometer on the pane (the blow that breaks it, every sound, door slams through the wall) ' +
           `through the vibration pipeline, whose flex reports reach the glass-break detector; ${fusion}`
-        : '   microphone only (no pane flex)');
+        : `   microphone only (no pane flex)${report.flexRequired || report.soundAloneStricter ? `; ${fusion}` : ''}`);
     if (report.flex || report.pane) lines.push(`   microphone-only figures: --config ${MICROPHONE_ONLY_EXAMPLE}`);
   }
   lines.push('', `recall per threat and level (a hit is published from ${HIT_EARLY_S} s before the onset to ${HIT_LATE_S} s after the end; ` +

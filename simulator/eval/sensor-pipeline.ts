@@ -54,6 +54,15 @@ export function flexRequired(config: NodeConfig): boolean {
   return glass.enabled && glass.requireFlex === true;
 }
 
+/**
+ * Whether the pane's flex, or its absence, changes what the glass-break detector decides beyond a bonus: the
+ * flex required, or the sound alone held to a stricter score than minScore (a display case on its glass).
+ */
+export function flexDecides(config: NodeConfig): boolean {
+  const glass = config.detectors.glassBreak;
+  return flexRequired(config) || (glass.enabled && Number(glass.minScoreWithoutFlex) > Number(glass.minScore));
+}
+
 /** The configuration a node of this role runs with when nobody has changed anything (installed on `surface`, if given, instead of the role's). */
 export function roleConfig(role: NodeRole, surface?: MountSurface): NodeConfig {
   const provisioning = standInProvisioning(role);

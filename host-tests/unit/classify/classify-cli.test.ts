@@ -75,6 +75,7 @@ describe('classify command (npm run --silent classify)', function () {
     write('door.wav', confuserCase(45, 'door_slam', 35, 'quiet_gallery').signal, 'pcm24');
     write('music.wav', confuserCase(42, 'music', 30, 'busy_gallery').signal, 'float32');
     write('break-8k.wav', resample(glass.signal, 8000), 'pcm16');
+    write('soft-break.wav', glassCase(201, 'float', 10, 'busy_gallery').signal, 'pcm16');
     write('stereo.wav', { rateHz: 16000, channels: 2, data: new Float32Array(32000) }, 'pcm16');
     const whole = writeWav(glass.signal, { format: 'pcm16' });
     writeFileSync(file('truncated.wav'), whole.subarray(0, 10));
@@ -108,6 +109,7 @@ describe('classify command (npm run --silent classify)', function () {
     writeFileSync(file('bad.json'), JSON.stringify({ detectors: { grinder: { minWanderHz: -3, bogus: 1 } }, health: { heartbeatMs: 100 } }));
     writeFileSync(file('balcony-no-vibration.json'), JSON.stringify({ role: 'balcony', detectors: { grinder: { enabled: false }, impact: { enabled: false } } }));
     writeFileSync(file('broken.json'), '{"detectors": ');
+    writeFileSync(file('display-case.json'), JSON.stringify({ role: 'display_case' }));
   });
 
   after(function () {
@@ -126,6 +128,13 @@ describe('classify command (npm run --silent classify)', function () {
       assert.ok(Math.abs(a.t * 1000 / 16 - Math.round(a.t * 1000 / 16)) < 1e-6, `${a.file}: ${a.t} s is the end of a 16 ms block`);
       assert.ok(a.score >= GLASS_BREAK_OPTION_SPECS.minScore.default, String(a.score));
     }
+  });
+
+  it('acoustic: a display case\'s stricter bar for a sound without the flex does not apply to a recording, which has no accelerometer', function () {
+    const run = classify('--sensor', 'acoustic', '--config', file('display-case.json'), file('soft-break.wav'));
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.alerts.length, 1, 'judged by minScore (0.5), not minScoreWithoutFlex (0.9)');
+    assert.ok(run.alerts[0].type === 'glass_break' && run.alerts[0].score >= 0.5 && run.alerts[0].score < 0.9, JSON.stringify(run.alerts[0]));
   });
 
   it('acoustic: a file it cannot use gets a reason naming it on stderr and status 2; the others are still processed', function () {

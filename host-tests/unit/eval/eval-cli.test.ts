@@ -66,6 +66,22 @@ describe('eval command (npm run --silent eval)', function () {
     }
   });
 
+  it('runs a display case on its glass with its accelerometer on the pane; --no-flex takes every flex away and leaves the sound alone its stricter bar', function () {
+    type Report = { sensors: { acoustic: { role: string; pane: boolean; flex: boolean; flexRequired: boolean; soundAloneStricter: boolean; summary: { detected: number; threatCases: number } } } };
+    const run = (...args: string[]): Report['sensors']['acoustic'] => {
+      const result = evalCommand('--sensor', 'acoustic', '--size', 'small', '--role', 'display_case', '--json', ...args);
+      assert.equal(result.status, 0, result.stderr);
+      return (JSON.parse(result.stdout) as Report).sensors.acoustic;
+    };
+    const [asMounted, felt] = [run(), run('--no-flex')];
+    assert.deepEqual([asMounted.role, asMounted.pane, asMounted.flexRequired, asMounted.soundAloneStricter], ['display_case', true, false, true]);
+    assert.deepEqual([felt.pane, felt.flex, felt.soundAloneStricter], [false, false, true]);
+    assert.ok(felt.summary.detected < asMounted.summary.detected,
+      `without the flex ${felt.summary.detected}, with it ${asMounted.summary.detected} of ${asMounted.summary.threatCases} breaks`);
+    assert.match(evalCommand('--sensor', 'acoustic', '--size', 'small', '--role', 'display_case', '--no-flex').stdout,
+      /microphone only \(no pane flex\); a flex adds flexBonus to the score; without one the sound alone needs minScoreWithoutFlex/);
+  });
+
   it('prints a table naming the set, the role and what it measured', function () {
     const result = evalCommand('--sensor', 'tilt', '--size', 'small');
     assert.equal(result.status, 0, result.stderr);
@@ -80,7 +96,7 @@ describe('eval command (npm run --silent eval)', function () {
     const result = evalCommand('--sensor', 'acoustic', '--help');
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^usage: npm run --silent eval -- /);
-    for (const option of ['--sensor', '--holdout', '--size', '--seed N', '--seeds COUNT', '--role', '--config', '--flex', '--pane', '--json', '--help']) {
+    for (const option of ['--sensor', '--holdout', '--size', '--seed N', '--seeds COUNT', '--role', '--config', '--flex', '--pane', '--no-flex', '--json', '--help']) {
       assert.ok(result.stdout.includes(`  ${option}`), option);
     }
     assert.match(result.stdout, /docs\/examples\/window-microphone-only\.json/);
@@ -96,6 +112,8 @@ describe('eval command (npm run --silent eval)', function () {
       [['--sensor', 'vibration', '--flex'], /--flex models the pane's flex for glass break/],
       [['--sensor', 'tilt', '--pane'], /--pane models the pane's flex for glass break/],
       [['--sensor', 'acoustic', '--flex', '--pane'], /--flex .* and --pane .* exclude each other/],
+      [['--sensor', 'acoustic', '--pane', '--no-flex'], /--pane \(the accelerometer modelled\) and --no-flex \(no flex at all\) exclude each other/],
+      [['--sensor', 'tilt', '--no-flex'], /--no-flex models the pane's flex for glass break/],
       [['--frobnicate'], /unknown argument '--frobnicate'/],
       [['--sensor', 'acoustic', '--role', 'balcony', '--size', 'small'], /acoustic: the balcony configuration runs no acoustic pipeline: detectors.glassBreak.enabled is false/],
     ] as const) {

@@ -76,7 +76,7 @@ describe('eval scoring', function () {
   });
 
   it('labels the table with the parameter set, and says so loudly when the flex is modelled', function () {
-    const base = { sensor: 'acoustic' as const, role: 'window' as const, defaultConfig: true, size: 'small' as const, seed: 1, seeds: 1, pane: false, flexRequired: false, seconds: 1, ...scoreOutcomes([]) };
+    const base = { sensor: 'acoustic' as const, role: 'window' as const, defaultConfig: true, size: 'small' as const, seed: 1, seeds: 1, pane: false, flexRequired: false, soundAloneStricter: false, seconds: 1, ...scoreOutcomes([]) };
     const holdout = reportText({ ...base, set: 'holdout', flex: true });
     assert.match(holdout, /HOLDOUT parameter set \(ranges the defaults were NOT tuned on/);
     assert.match(holdout, /FLEX MODELLED \(--flex\)/);
@@ -88,6 +88,8 @@ describe('eval scoring', function () {
     assert.match(dual, /PANE MODELLED: the accelerometer on the pane/);
     assert.match(dual, /glass break REQUIRES the flex \(dual technology\)/);
     assert.match(dual, /microphone-only figures: --config docs\/examples\/window-microphone-only\.json/);
-    assert.match(reportText({ ...base, set: 'default', flex: false, pane: true }), /a flex adds flexBonus to the score/);
+    assert.match(reportText({ ...base, set: 'default', flex: false, pane: true }), /a flex adds flexBonus to the score$/m);
+    assert.match(reportText({ ...base, set: 'default', flex: false, pane: true, soundAloneStricter: true }),
+      /a flex adds flexBonus to the score; without one the sound alone needs minScoreWithoutFlex$/m);
   });
 });
