@@ -1,6 +1,6 @@
 /**
  * Remarks the technician view prints beside options of the configuration in force whose consequence is not
- * in their value alone. Today: whether a glass break needs the pane's flex, with the mounting it follows
+ * in their value alone. Today: whether a glass break needs the pane's flex, or how far it moves the bar, with the mounting it follows
  * (docs/configuration.md, "Dual technology follows the mounting"), so a technician walk-testing a window on
  * its glass knows why the glass-break simulator alone raises nothing.
  */
@@ -16,8 +16,17 @@ export function configRemarks(config: Record<string, unknown> | undefined): Map<
   remarks.set('detectors.glassBreak.requireFlex', glass.requireFlex
     ? `dual technology (${mounted}): a glass break alarms only when the accelerometer saw the pane flex within ` +
       `${num(glass.flexWindowMs)} ms of the sound; walk test: thump the pane and sound the simulator together`
-    : `the microphone decides (${mounted}); a pane flex within ${num(glass.flexWindowMs)} ms adds ${num(glass.flexBonus)} to the score`);
+    : `the microphone decides (${mounted}); a pane flex within ${num(glass.flexWindowMs)} ms adds ${num(glass.flexBonus)} to the score` +
+      withoutFlex(glass));
   return remarks;
+}
+
+/** The stricter bar for the sound alone, where it is stricter than minScore (a display case on its glass). */
+function withoutFlex(glass: Record<string, unknown>): string {
+  const alone = glass.minScoreWithoutFlex;
+  const always = glass.minScore;
+  if (typeof alone !== 'number' || typeof always !== 'number' || alone <= always) return '';
+  return `; without one the sound alone needs a score of ${num(alone)}`;
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
