@@ -1,8 +1,8 @@
 /**
  * Remarks the technician view prints beside options of the configuration in force whose consequence is not
- * in their value alone. Today: whether a glass break needs the pane's flex, or how far it moves the bar, with the mounting it follows
- * (docs/configuration.md, "Dual technology follows the mounting"), so a technician walk-testing a window on
- * its glass knows why the glass-break simulator alone raises nothing.
+ * in their value alone. Today: whether a glass break needs the pane's flex, or how far its absence raises the
+ * bar, with the mounting it follows (docs/configuration.md, "Dual technology follows the mounting"), so a
+ * technician walk-testing a node on its glass knows why the glass-break simulator alone may raise nothing.
  */
 
 /** Option path (`detectors.<key>.<option>`) → remark, for the options that have one in this configuration. */
