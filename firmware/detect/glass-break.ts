@@ -247,6 +247,8 @@ export class GlassBreakDetector implements Detector {
   #stopped = false;
 
   // Flex evidence from the accelerometer: the last few (time, peak) pairs.
+  /** Whether an accelerometer that can report the pane's flex is running (setFlexAvailable). */
+  #flexAvailable = true;
   readonly #flexMs = new Float64Array(FLEX_SLOTS);
   readonly #flexG = new Float64Array(FLEX_SLOTS);
   #flexNext = 0;
@@ -326,6 +328,20 @@ export class GlassBreakDetector implements Detector {
     this.#flexMs[this.#flexNext] = atMs;
     this.#flexG[this.#flexNext] = peakG;
     this.#flexNext = (this.#flexNext + 1) % FLEX_SLOTS;
+  }
+
+  /**
+   * Whether an accelerometer that can report the pane's flex is running: false on a node without one or while
+   * it is faulted. Without it the flex's absence means nothing, so the sound is judged by `minScore` alone
+   * (`requireFlex` and `minScoreWithoutFlex` wait until it is back) rather than no break ever alarming.
+   * Not signal state: `reset()` keeps it.
+   */
+  setFlexAvailable(available: boolean): void {
+    this.#flexAvailable = available;
+  }
+
+  get flexAvailable(): boolean {
+    return this.#flexAvailable;
   }
 
   reset(): void {
@@ -750,7 +766,7 @@ export class GlassBreakDetector implements Detector {
     const score = decisionScore(f, o);
     const plausible = withinLimits(f, o);
     const isBreak = !this.#stopped && plausible && score >= o.minScore
-      && (flex === 1 || (!o.requireFlex && score >= o.minScoreWithoutFlex));
+      && (flex === 1 || !this.#flexAvailable || (!o.requireFlex && score >= o.minScoreWithoutFlex));
     c.onsetMs = this.#onsetMs;
     c.stoppedEarly = this.#stopped;
     c.decidedMs = tickEndMs;

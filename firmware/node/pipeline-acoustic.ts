@@ -55,6 +55,10 @@ export class AcousticPipeline implements Pipeline {
     this.detector.noteFlex(atMs, peakG);
   }
 
+  setFlexAvailable(available: boolean): void {
+    this.detector.setFlexAvailable(available);
+  }
+
   snapshot(): PipelineSnapshot {
     const d = this.detector;
     const o = d.options;
@@ -75,6 +79,8 @@ export class AcousticPipeline implements Pipeline {
         lastCandidateDetected: d.lastCandidate.detected ? 1 : 0,
         // 1: the last candidate broke a limit early and was not measured to the end (its shatter figures read null).
         lastCandidateStoppedEarly: d.lastCandidate.stoppedEarly ? 1 : 0,
+        // 0: no accelerometer can report the pane's flex (none, or faulted): the sound alone decides by minScore.
+        flexAvailable: d.flexAvailable ? 1 : 0,
       },
       // Live for the onset; the last candidate's figures for the decision thresholds.
       thresholds: [

@@ -42,6 +42,11 @@ export interface Pipeline {
   snapshot(): PipelineSnapshot;
   /** Acoustic pipeline: a flex/shock seen by the accelerometer on the same pane (raises glass-break confidence). */
   noteFlex?(atMs: number, peakG: number): void;
+  /**
+   * Acoustic pipeline: whether an accelerometer that can report the pane's flex is running (false: none, or
+   * faulted); without one glass break judges the sound alone by minScore.
+   */
+  setFlexAvailable?(available: boolean): void;
   /** Tilt pipeline: forget the learned home position and learn it again from the next samples. */
   relearn?(): void;
 }

@@ -205,6 +205,7 @@ export class SensorNode {
       reboot: undefined, pipelineFailures: 0,
     };
     this.#run = run;
+    this.#applyFlexAvailability(run);
     outbox.load();
     if (problem !== undefined) alerts.nodeFault(['config_invalid'], problem, 'warning', {});
     log.log('info', `node ${config.site}/${config.node} (${config.role}) boot ${boot}, firmware ${system.firmwareVersion()}`);
@@ -375,6 +376,22 @@ export class SensorNode {
     if (change === 'none') return;
     const raised = change === 'raised';
     run.alerts.sensorFault(health.kind, health.faultCodes, raised, raised ? health.faultOnsetMs : now, health.features(now));
+    if (health.kind === 'accelerometer') this.#applyFlexAvailability(run);
+  }
+
+  /**
+   * Tells the acoustic pipeline whether the pane's flex can be reported. A faulted or missing accelerometer
+   * must not silence glass break where the flex is required: the sound alone decides until it is back.
+   */
+  #applyFlexAvailability(run: Running): void {
+    const available = run.accelHealth !== undefined && !run.accelHealth.faulted;
+    const acoustic = run.pipelines.acoustic;
+    if (acoustic?.setFlexAvailable === undefined) return;
+    acoustic.setFlexAvailable(available);
+    const glass = run.config.detectors.glassBreak;
+    if (!available && glass.enabled && (glass.requireFlex === true || Number(glass.minScoreWithoutFlex) > Number(glass.minScore))) {
+      this.#ports.log.log('warn', 'glass break: no accelerometer to report the pane\'s flex; the sound alone decides (minScore) until it is back');
+    }
   }
 
   #heartbeat(): void {
@@ -587,6 +604,7 @@ export class SensorNode {
     run.config = change.config;
     run.overrides = change.overrides;
     run.pipelines = pipelines;
+    this.#applyFlexAvailability(run);
     run.alerts.configure(change.config);
     run.micHealth?.configure(change.config.health);
     run.accelHealth?.configure(change.config.health);

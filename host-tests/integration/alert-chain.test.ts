@@ -115,6 +115,22 @@ for (const { name, start, willCheckMs } of brokers) {
       for (const id of ['case', 'window', 'balcony']) assert.ok(s.seen.some((x) => x.kind === 'config' && x.node === id), `${id}'s retained config seen`);
     });
 
+    it('keeps a window\'s glass break when its accelerometer fails: the flex it requires cannot come, so the sound alone decides', async function () {
+      const s = await open(scenarioOf('accelerometer dead', 20, [
+        { at: 12, what: 'glass_break', where: { node: 'window' }, params: { levelDb: 30 } },
+      ], [
+        { at: 2, kind: 'sensor_flat', node: 'window', sensor: 'accelerometer' },
+      ]));
+      await s.run();
+      const card = s.score();
+      assert.deepEqual(card.missed, []);
+      assert.deepEqual(card.unexpected, []);
+      assert.deepEqual(card.matched.map((m) => `${m.expectation.type} ${m.expectation.node}`).sort(), ['glass_break window', 'sensor_fault window']);
+      const [fault, glass] = ['sensor_fault', 'glass_break'].map((type) => card.matched.find((m) => m.expectation.type === type)!);
+      assert.ok(fault.arrival.arrivedMs < glass.arrival.arrivedMs, 'the node knew its accelerometer was dead before the break');
+      assert.deepEqual(invalidFromNodes(s), []);
+    });
+
     it('loses no alert over a broker restart: alerts raised while it is down come after it, in order', async function () {
       const s = await open(scenarioOf('broker restart', 20, [
         { at: 3, what: 'glass_break', where: { node: 'case' }, params: { levelDb: 30 } },

@@ -250,6 +250,23 @@ describe('GlassBreakDetector', function () {
     assert.equal(detect(clear, { requireFlex: true }, 256, clearOnsetMs + 5).length, 1);
   });
 
+  it('with no accelerometer to report the flex, judges the sound alone by minScore, whatever requireFlex and minScoreWithoutFlex say', function () {
+    const options = { requireFlex: true, minScoreWithoutFlex: 1 };
+    const detector = new GlassBreakDetector(options);
+    assert.equal(detector.flexAvailable, true);
+    detector.setFlexAvailable(false);
+    detector.reset();
+    assert.equal(detector.flexAvailable, false, 'reset keeps it: it is not signal state');
+    const [alone] = detect(clear, options, 256, undefined, detector);
+    assert.ok(alone !== undefined && alone.features.flex === 0 && alone.score >= 0.5, 'the sound alone decides');
+    const strict = new GlassBreakDetector({ ...options, minScore: 1 });
+    strict.setFlexAvailable(false);
+    assert.equal(detect(clear, undefined, 256, undefined, strict).length, 0, 'minScore still holds');
+    detector.setFlexAvailable(true);
+    detector.reset();
+    assert.equal(detect(clear, options, 256, undefined, detector).length, 0, 'back: the flex is required again');
+  });
+
   it('decides the same whatever the block size', function () {
     const reference = detect(clear, {}, 256);
     for (const frames of [1, 160, 1000, 4096]) {

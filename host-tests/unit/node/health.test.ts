@@ -3,6 +3,10 @@ import type { AlertMessage, HeartbeatMessage } from '../../../firmware/node/prot
 import type { AccelSignal, MicSignal } from '../../helpers/node-rig';
 import { NodeRig } from '../../helpers/node-rig';
 import { checkMessage } from '../../helpers/protocol-schemas';
+import { createTestPipelines } from '../../helpers/test-pipelines';
+import type { NodeConfig } from '../../../firmware/node/config';
+import type { FlexListener } from '../../../firmware/node/pipeline';
+import type { PipelineSet } from '../../../firmware/node/sensor-node';
 
 /** Runs until an alert of `type` appears (at most `limitMs`); returns it with the uptime it was published at. */
 function runUntilAlert(rig: NodeRig, type: string, limitMs: number): { alert: AlertMessage; atMs: number } | undefined {
@@ -151,5 +155,30 @@ describe('node health: sensor faults found in the signal and reported by sources
     rig.accelSignal = 'lean';
     rig.run(20_000);
     assert.deepEqual(rig.json('alert'), []);
+  });
+
+  it('tells glass break whether an accelerometer can report the pane\'s flex: not while it is faulted, again once it recovers, and to rebuilt pipelines', function () {
+    const told: boolean[][] = [];
+    const recording = (config: NodeConfig, onFlex: FlexListener): PipelineSet => {
+      const set = createTestPipelines(config, onFlex);
+      const calls: boolean[] = [];
+      told.push(calls);
+      set.acoustic!.setFlexAvailable = (available) => calls.push(available);
+      return set;
+    };
+    const rig = new NodeRig({ createPipelines: recording }).start();
+    rig.run(6000);
+    assert.deepEqual(told, [[true]]);
+    rig.accelSignal = 'flat';
+    assert.ok(runUntilAlert(rig, 'sensor_fault', 8000) !== undefined);
+    assert.deepEqual(told, [[true, false]]);
+    rig.command('config', { id: 'c1', config: { alerts: { stateHoldMs: 20000 } } });
+    assert.deepEqual(told, [[true, false], [false]], 'the rebuilt pipeline hears it too');
+    rig.accelSignal = 'rest';
+    assert.ok(runUntilAlert(rig, 'sensor_fault', 8000) !== undefined, 'recovered');
+    assert.deepEqual(told, [[true, false], [false, true]]);
+    const microphoneOnly = new NodeRig({ accelerometer: false, createPipelines: recording }).start();
+    microphoneOnly.run(100);
+    assert.deepEqual(told.at(-1), [false], 'a node without an accelerometer');
   });
 });
