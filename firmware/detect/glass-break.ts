@@ -48,6 +48,7 @@ export interface GlassBreakOptions {
   requireFlex: boolean;
   flexBonus: number;
   minScoreWithoutFlex: number;
+  flexOnsetReliefDb: number;
 }
 
 export const GLASS_BREAK_OPTION_SPECS: OptionSpecs<GlassBreakOptions> = {
@@ -67,6 +68,7 @@ export const GLASS_BREAK_OPTION_SPECS: OptionSpecs<GlassBreakOptions> = {
   requireFlex: { kind: 'boolean', default: false, doc: 'Alarm only when the accelerometer on the same pane saw it flex (dual technology).' },
   flexBonus: { kind: 'number', default: 0.4, unit: 'ratio', min: 0, max: 0.5, doc: 'Score added when the pane flex corroborates the break (0.4: with the flex, an acoustic score of 0.1 suffices, as in flex-gated dual-technology sensors).' },
   minScoreWithoutFlex: { kind: 'number', default: 0.5, unit: 'ratio', min: 0.05, max: 1, doc: 'Score the sound alone needs when no pane flex corroborates it (and minScore as well). 0.9 where the accelerometer sits on the glass it protects: a break of that glass flexes it, so a missing flex counts against a break as much as a flex counts for one.' },
+  flexOnsetReliefDb: { kind: 'number', default: 4, unit: 'dB', min: 0, max: 12, doc: 'How much lower both onset gates (onsetDb, onsetRiseDb) stand for a sound whose onset the accelerometer saw flex the pane within flexWindowMs: its candidate opens when the flex report arrives, from the sound\'s own onset (up to 128 ms back). 0: off.' },
 };
 
 /**
@@ -143,6 +145,14 @@ const CONTEXT_TO_TICKS = 12;
 const BUSY_DB = 10;
 const WARMUP_MS = 500;
 const FLEX_SLOTS = 4;
+/** A flex opens a candidate from an onset at most this many ticks back (128 ms), within the ring and the energy history. */
+const LATE_TICKS = 32;
+/** Ticks of linear high-band energy kept for opening a candidate late (a power of two above LATE_TICKS). */
+const ENERGY_HISTORY_TICKS = 64;
+/** Ticks within which a second onset under the relaxed gates is the same attack as the first. */
+const ATTACK_TICKS = 4;
+/** Onsets under the relaxed gates remembered for a flex to choose from (the one nearest the flex). */
+const ARMED_SLOTS = 4;
 const TINY = 1e-12;
 const DB_PER_NEPER_POWER = 10 / Math.LN10;
 const NO_LEVEL_DB = -200;
@@ -186,6 +196,16 @@ export class GlassBreakDetector implements Detector {
   readonly #hfFloor: NoiseFloorTracker;
   /** High-frequency level of the last HISTORY_TICKS ticks, dBFS (index: tick count modulo). */
   readonly #hfHistory = new Float64Array(HISTORY_TICKS);
+  /** Their linear energy (the tick's Σ of squared second differences), for the last ENERGY_HISTORY_TICKS. */
+  readonly #hfEnergyHistory = new Float64Array(ENERGY_HISTORY_TICKS);
+  // The last onsets that passed the gates lowered by flexOnsetReliefDb but not the full ones: a flex may open
+  // one. Per slot: tick number (−1: empty), tick end (ms, sample) and the floor then.
+  readonly #armedIndex = new Float64Array(ARMED_SLOTS).fill(-1);
+  readonly #armedEndMs = new Float64Array(ARMED_SLOTS);
+  readonly #armedEndAbs = new Float64Array(ARMED_SLOTS);
+  readonly #armedFloorDb = new Float64Array(ARMED_SLOTS);
+  #armedNext = 0;
+  #lastArmed = -1;
   #levelDb = NO_LEVEL_DB;
   #hfDb = NO_LEVEL_DB;
   #hfDb1 = NO_LEVEL_DB;
@@ -328,6 +348,41 @@ export class GlassBreakDetector implements Detector {
     this.#flexMs[this.#flexNext] = atMs;
     this.#flexG[this.#flexNext] = peakG;
     this.#flexNext = (this.#flexNext + 1) % FLEX_SLOTS;
+    this.#openOnFlex(atMs);
+  }
+
+  /**
+   * A quiet break may rise too slowly or stand too little over the floor to open a candidate by its sound
+   * alone (a far pane, a thick one, a damped crash); its blow still flexes the pane. When the flex report
+   * comes, the last onset that passed the gates lowered by flexOnsetReliefDb opens its candidate after all,
+   * from its own tick: the ticks since are replayed from the histories and the frames read from the ring.
+   */
+  #openOnFlex(atMs: number): void {
+    if (this.#candidateOpen || this.options.flexOnsetReliefDb <= 0) return;
+    let slot = -1;
+    for (let i = 0; i < ARMED_SLOTS; i++) {
+      const index = this.#armedIndex[i];
+      const oldestAbs = this.#armedEndAbs[i] - 2 * TICK_SAMPLES - 2 * FRAME_SAMPLES;
+      const distanceMs = Math.abs(atMs - (this.#armedEndMs[i] - TICK_MS));
+      if (index < 0 || this.#ticksSeen - index > LATE_TICKS || this.#samplesSeen - oldestAbs > RING_SAMPLES ||
+        distanceMs > this.options.flexWindowMs) continue;
+      if (slot < 0 || distanceMs < Math.abs(atMs - (this.#armedEndMs[slot] - TICK_MS))) slot = i;
+    }
+    if (slot < 0) return;
+    const index = this.#armedIndex[slot];
+    const endAbs = this.#armedEndAbs[slot];
+    this.#armedIndex.fill(-1);
+    this.#open(this.#armedFloorDb[slot], this.#armedEndMs[slot], endAbs, index);
+    const h1 = this.#hfDb1;
+    const h2 = this.#hfDb2;
+    for (let t = index; t < this.#ticksSeen; t++) {
+      this.#hfDb1 = this.#hfHistory[(t - 1) & (HISTORY_TICKS - 1)];
+      this.#hfDb2 = this.#hfHistory[(t - 2) & (HISTORY_TICKS - 1)];
+      this.#observeTick(this.#hfHistory[t & (HISTORY_TICKS - 1)], this.#hfEnergyHistory[t & (ENERGY_HISTORY_TICKS - 1)],
+        endAbs + (t - index) * TICK_SAMPLES);
+    }
+    this.#hfDb1 = h1;
+    this.#hfDb2 = h2;
   }
 
   /**
@@ -355,6 +410,10 @@ export class GlassBreakDetector implements Detector {
     this.#firstMs = Number.NaN;
     this.#ring.fill(0);
     this.#hfHistory.fill(NO_LEVEL_DB);
+    this.#hfEnergyHistory.fill(0);
+    this.#armedIndex.fill(-1);
+    this.#armedNext = 0;
+    this.#lastArmed = -1;
     this.#levelFloor.reset();
     this.#hfFloor.reset();
     this.#levelDb = NO_LEVEL_DB;
@@ -483,7 +542,18 @@ export class GlassBreakDetector implements Detector {
     const restart = this.#candidateOpen && this.#peakHfDb - this.#preFloorDb < RESTART_WEAK_DB && jumpDb >= o.restartDb &&
       hfDb >= this.#peakHfDb + o.restartDb;
     if (onset && (!this.#candidateOpen || restart)) {
-      this.#open(floorDb, tickEndMs, tickEndAbs);
+      this.#open(floorDb, tickEndMs, tickEndAbs, this.#ticksSeen);
+      this.#armedIndex.fill(-1);
+    } else if (!this.#candidateOpen && (this.#lastArmed < 0 || this.#ticksSeen - this.#lastArmed > ATTACK_TICKS) &&
+      hfDb >= floorDb + o.onsetDb - o.flexOnsetReliefDb && jumpDb >= o.onsetRiseDb - o.flexOnsetReliefDb &&
+      tickEndMs - this.#firstMs >= WARMUP_MS && tickEndMs >= this.#quietUntilMs) {
+      const slot = this.#armedNext;
+      this.#armedIndex[slot] = this.#ticksSeen;
+      this.#armedEndMs[slot] = tickEndMs;
+      this.#armedEndAbs[slot] = tickEndAbs;
+      this.#armedFloorDb[slot] = floorDb;
+      this.#armedNext = (slot + 1) % ARMED_SLOTS;
+      this.#lastArmed = this.#ticksSeen;
     }
     let detected = false;
     if (this.#candidateOpen) {
@@ -494,6 +564,7 @@ export class GlassBreakDetector implements Detector {
       }
     }
     this.#hfHistory[this.#ticksSeen & (HISTORY_TICKS - 1)] = hfDb;
+    this.#hfEnergyHistory[this.#ticksSeen & (ENERGY_HISTORY_TICKS - 1)] = hf;
     this.#ticksSeen++;
     this.#recentHfDb += 0.25 * (hfDb - this.#recentHfDb);
     this.#hfDb2 = this.#hfDb1;
@@ -501,7 +572,8 @@ export class GlassBreakDetector implements Detector {
     return detected;
   }
 
-  #open(floorDb: number, tickEndMs: number, tickEndAbs: number): void {
+  /** Opens a candidate whose onset tick (number `tickIndex`) ended at `tickEndMs`, sample `tickEndAbs`. */
+  #open(floorDb: number, tickEndMs: number, tickEndAbs: number, tickIndex: number): void {
     this.#candidateOpen = true;
     this.#onsetMs = tickEndMs - TICK_MS;
     this.#ticks = 0;
@@ -523,7 +595,7 @@ export class GlassBreakDetector implements Detector {
     this.#lateBands.fill(0);
     // Context: the loudest tick and the share of busy ticks in the 1.5 s before the onset (history not yet
     // heard reads NO_LEVEL_DB: quiet).
-    const now = this.#ticksSeen;
+    const now = tickIndex;
     let loudest = NO_LEVEL_DB;
     let busy = 0;
     for (let t = now - CONTEXT_FROM_TICKS; t < now - CONTEXT_TO_TICKS; t++) {

@@ -30,15 +30,21 @@ describe('XS engine: acoustic pipeline', function () {
   this.timeout(120_000);
 
   it('decides the same detections, candidates and snapshot under Node and inside XS', async function () {
-    // A tempered-glass break, a crash cymbal and loud music (candidates stopped early), back to back.
-    const counts = [...toCounts(glassCase(11, 'tempered', 20, 'busy_gallery').signal), ...toCounts(confuserCase(12, 'cymbal', 30, 'quiet_gallery').signal),
+    // A tempered-glass break, a crash cymbal, loud music (candidates stopped early) and a quiet break whose
+    // candidate only the pane's flex opens (late, from its onset), back to back.
+    const quiet = glassCase(309, 'tempered', 10, 'hvac_plant');
+    const before = [...toCounts(glassCase(11, 'tempered', 20, 'busy_gallery').signal), ...toCounts(confuserCase(12, 'cymbal', 30, 'quiet_gallery').signal),
       ...toCounts(confuserCase(42, 'music', 30, 'busy_gallery').signal)];
+    const counts = [...before, ...toCounts(quiet.signal)];
+    const onsetMs = ((before.length / MIC_RATE_HZ) + (quiet.onsetS as number)) * 1000;
+    const flexes = [{ beforeBlock: Math.ceil((onsetMs + 20) / (BLOCK_FRAMES * 1000 / MIC_RATE_HZ)), atMs: onsetMs + 5, peakG: 1 }];
     // Through JSON as XS's results come: a figure not measured (NaN) reads null on both sides.
-    const node = JSON.parse(JSON.stringify(runAcoustic(splitBlocks(counts)))) as AcousticRunResult;
-    assert.ok(node.detections.length >= 1, 'the input contains a detected break');
+    const node = JSON.parse(JSON.stringify(runAcoustic(splitBlocks(counts), undefined, flexes))) as AcousticRunResult;
+    assert.ok(node.detections.length >= 2, 'the input contains two detected breaks');
+    assert.ok(node.detections.some((d) => Math.abs(d.onsetMs - onsetMs) <= 12 && d.features.flex === 1), 'the quiet one, opened by its flex');
     const stopped = node.candidates.filter((c) => c.stoppedEarly).length;
     assert.ok(stopped >= 1 && stopped < node.candidates.length, `${stopped} of ${node.candidates.length} candidates stopped early`);
-    const run = await runInXs(entry, [{ name: 'load', arg: counts }, { name: 'run' }]);
+    const run = await runInXs(entry, [{ name: 'load', arg: counts }, { name: 'run', arg: flexes }]);
     const xs = run.results[1].value as AcousticRunResult;
     assert.equal(xs.detections.length, node.detections.length);
     xs.detections.forEach((d, i) => {

@@ -250,6 +250,43 @@ describe('GlassBreakDetector', function () {
     assert.equal(detect(clear, { requireFlex: true }, 256, clearOnsetMs + 5).length, 1);
   });
 
+  it('opens the candidate of a break too quiet or too slow for the onset gates when the pane\'s flex is reported, from its own onset', function () {
+    // A tempered pane 10 dB over a ventilation plant: its high band rises too slowly to pass onsetRiseDb.
+    const quiet = glassCase(309, 'tempered', 10, 'hvac_plant');
+    const onsetMs = (quiet.onsetS as number) * 1000;
+    const unheard = new GlassBreakDetector();
+    assert.equal(detect(quiet, undefined, 256, undefined, unheard).length, 0);
+    assert.equal(unheard.candidates, 0, 'no candidate by the sound alone');
+    // The flex report reaches the detector a block or two after the blow, as on the node.
+    const flexed = (options: Partial<GlassBreakOptions>, atMs: number, reportedMs: number): { found: Detection[]; detector: GlassBreakDetector } => {
+      const detector = new GlassBreakDetector(options);
+      const found: Detection[] = [];
+      let noted = false;
+      feedBlocks(quiet.signal, { unitsPerCount: 1 / 32768, blockFrames: 256 }, (block) => {
+        if (!noted && block.t0Ms >= reportedMs) {
+          detector.noteFlex(atMs, 1.2);
+          noted = true;
+        }
+        for (const d of detector.push(block)) found.push({ ...d, features: { ...d.features } });
+      });
+      return { found, detector };
+    };
+    const { found: [late] } = flexed({}, onsetMs + 5, onsetMs + 40);
+    assert.ok(late !== undefined, 'found once the flex opened its candidate');
+    assert.ok(Math.abs(late.onsetMs - onsetMs) <= 12, `onset ${late.onsetMs} ms, the break's ${onsetMs.toFixed(1)} ms`);
+    assert.ok(Math.abs(late.decidedMs - late.onsetMs - 400) < 1e-9, 'decided 400 ms after its own onset, as any candidate');
+    assert.equal(late.features.flex, 1);
+    // The figures are those of a candidate opened on time: the same gates lowered by hand, the flex known already.
+    const relief = GLASS_BREAK_OPTION_SPECS.flexOnsetReliefDb.default;
+    const lowered = { onsetDb: GLASS_BREAK_OPTION_SPECS.onsetDb.default - relief, onsetRiseDb: GLASS_BREAK_OPTION_SPECS.onsetRiseDb.default - relief };
+    const { found: [onTime] } = flexed(lowered, onsetMs + 5, 0);
+    assert.equal(onTime.onsetMs, late.onsetMs);
+    assert.deepEqual(onTime.features, late.features, 'replayed from the histories, the figures match');
+    assert.equal(flexed({ flexOnsetReliefDb: 0 }, onsetMs + 5, onsetMs + 40).detector.candidates, 0, 'flexOnsetReliefDb 0: off');
+    assert.equal(flexed({}, onsetMs + 5, onsetMs + 600).detector.candidates, 0, 'a report too late for any onset within flexWindowMs of the flex (128 ms at most) opens nothing');
+    assert.equal(flexed({}, onsetMs + 700, onsetMs + 710).detector.candidates, 0, 'a flex outside flexWindowMs of the onset opens nothing');
+  });
+
   it('with no accelerometer to report the flex, judges the sound alone by minScore, whatever requireFlex and minScoreWithoutFlex say', function () {
     const options = { requireFlex: true, minScoreWithoutFlex: 1 };
     const detector = new GlassBreakDetector(options);

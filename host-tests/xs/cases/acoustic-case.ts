@@ -47,13 +47,21 @@ export function pushBlocks(pipeline: AcousticPipeline, block: SampleBlock, block
   return detections;
 }
 
+/** A pane flex the accelerometer reports at `atMs`, noted to the pipeline just before block `beforeBlock`. */
+export interface NotedFlex {
+  beforeBlock: number;
+  atMs: number;
+  peakG: number;
+}
+
 /** Runs a fresh pipeline over all blocks, collecting detections and decided candidates (copied) and the final snapshot. */
-export function runAcoustic(blocks: readonly Int16Array[], options?: Partial<GlassBreakOptions>): AcousticRunResult {
+export function runAcoustic(blocks: readonly Int16Array[], options?: Partial<GlassBreakOptions>, flexes: readonly NotedFlex[] = []): AcousticRunResult {
   const pipeline = new AcousticPipeline(options);
   const block = newBlock();
   const detections: Detection[] = [];
   const candidates: GlassBreakCandidate[] = [];
   for (let i = 0; i < blocks.length; i++) {
+    for (const flex of flexes) if (flex.beforeBlock === i) pipeline.noteFlex(flex.atMs, flex.peakG);
     block.samples = blocks[i];
     block.sequence = i;
     block.t0Ms = (i * BLOCK_FRAMES * 1000) / MIC_RATE_HZ;

@@ -2,7 +2,7 @@
 import { serveXsCommands } from '../../helpers/xs/dispatch';
 import { AcousticPipeline } from '../../../firmware/node/pipeline-acoustic';
 import type { SampleBlock } from '../../../firmware/ports';
-import { newBlock, pushBlocks, runAcoustic, splitBlocks } from '../cases/acoustic-case';
+import { type NotedFlex, newBlock, pushBlocks, runAcoustic, splitBlocks } from '../cases/acoustic-case';
 
 let blocks: Int16Array[] = [];
 let pipeline: AcousticPipeline | undefined;
@@ -30,6 +30,6 @@ serveXsCommands({
   },
   /** Candidates the live pipeline has decided since load, and how many of those stopped early. */
   candidates: () => ({ decided: pipeline?.detector.candidates ?? 0, stopped: pipeline?.detector.stoppedCandidates ?? 0 }),
-  /** Whole run of a fresh pipeline over the loaded samples: detections and final snapshot. */
-  run: () => runAcoustic(blocks),
+  /** Whole run of a fresh pipeline over the loaded samples (with the pane flexes given, if any): detections and final snapshot. */
+  run: (arg) => runAcoustic(blocks, undefined, (arg ?? []) as NotedFlex[]),
 });
