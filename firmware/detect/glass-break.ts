@@ -354,8 +354,9 @@ export class GlassBreakDetector implements Detector {
   /**
    * A quiet break may rise too slowly or stand too little over the floor to open a candidate by its sound
    * alone (a far pane, a thick one, a damped crash); its blow still flexes the pane. When the flex report
-   * comes, the last onset that passed the gates lowered by flexOnsetReliefDb opens its candidate after all,
-   * from its own tick: the ticks since are replayed from the histories and the frames read from the ring.
+   * comes, the remembered onset nearest it that passed the gates lowered by flexOnsetReliefDb opens its
+   * candidate after all, from its own tick: the ticks since are replayed from the histories and the frames
+   * read from the ring.
    */
   #openOnFlex(atMs: number): void {
     if (this.#candidateOpen || this.options.flexOnsetReliefDb <= 0) return;
