@@ -205,7 +205,6 @@ export class GlassBreakDetector implements Detector {
   readonly #armedEndAbs = new Float64Array(ARMED_SLOTS);
   readonly #armedFloorDb = new Float64Array(ARMED_SLOTS);
   #armedNext = 0;
-  #lastArmed = -1;
   #levelDb = NO_LEVEL_DB;
   #hfDb = NO_LEVEL_DB;
   #hfDb1 = NO_LEVEL_DB;
@@ -372,7 +371,6 @@ export class GlassBreakDetector implements Detector {
     if (slot < 0) return;
     const index = this.#armedIndex[slot];
     const endAbs = this.#armedEndAbs[slot];
-    this.#armedIndex.fill(-1);
     this.#open(this.#armedFloorDb[slot], this.#armedEndMs[slot], endAbs, index);
     const h1 = this.#hfDb1;
     const h2 = this.#hfDb2;
@@ -414,7 +412,6 @@ export class GlassBreakDetector implements Detector {
     this.#hfEnergyHistory.fill(0);
     this.#armedIndex.fill(-1);
     this.#armedNext = 0;
-    this.#lastArmed = -1;
     this.#levelFloor.reset();
     this.#hfFloor.reset();
     this.#levelDb = NO_LEVEL_DB;
@@ -544,8 +541,7 @@ export class GlassBreakDetector implements Detector {
       hfDb >= this.#peakHfDb + o.restartDb;
     if (onset && (!this.#candidateOpen || restart)) {
       this.#open(floorDb, tickEndMs, tickEndAbs, this.#ticksSeen);
-      this.#armedIndex.fill(-1);
-    } else if (!this.#candidateOpen && (this.#lastArmed < 0 || this.#ticksSeen - this.#lastArmed > ATTACK_TICKS) &&
+    } else if (!this.#candidateOpen && this.#ticksSeen - this.#lastArmed() > ATTACK_TICKS &&
       hfDb >= floorDb + o.onsetDb - o.flexOnsetReliefDb && jumpDb >= o.onsetRiseDb - o.flexOnsetReliefDb &&
       tickEndMs - this.#firstMs >= WARMUP_MS && tickEndMs >= this.#quietUntilMs) {
       const slot = this.#armedNext;
@@ -554,7 +550,6 @@ export class GlassBreakDetector implements Detector {
       this.#armedEndAbs[slot] = tickEndAbs;
       this.#armedFloorDb[slot] = floorDb;
       this.#armedNext = (slot + 1) % ARMED_SLOTS;
-      this.#lastArmed = this.#ticksSeen;
     }
     let detected = false;
     if (this.#candidateOpen) {
@@ -573,8 +568,18 @@ export class GlassBreakDetector implements Detector {
     return detected;
   }
 
-  /** Opens a candidate whose onset tick (number `tickIndex`) ended at `tickEndMs`, sample `tickEndAbs`. */
+  /** The tick number of the onset armed last (−∞ when none is remembered). */
+  #lastArmed(): number {
+    const index = this.#armedIndex[(this.#armedNext + ARMED_SLOTS - 1) % ARMED_SLOTS];
+    return index < 0 ? Number.NEGATIVE_INFINITY : index;
+  }
+
+  /**
+   * Opens a candidate whose onset tick (number `tickIndex`) ended at `tickEndMs`, sample `tickEndAbs`; the
+   * onsets remembered for a flex are forgotten (a candidate now covers them).
+   */
   #open(floorDb: number, tickEndMs: number, tickEndAbs: number, tickIndex: number): void {
+    this.#armedIndex.fill(-1);
     this.#candidateOpen = true;
     this.#onsetMs = tickEndMs - TICK_MS;
     this.#ticks = 0;

@@ -78,6 +78,14 @@ const SURFACE_DEFAULTS: Readonly<Partial<Record<NodeRole, Partial<Record<MountSu
   display_case: { glass: { glassBreak: { minScoreWithoutFlex: 0.9 } } },
 };
 
+/**
+ * Whether the pane's flex, or its absence, decides more than a bonus: the flex required, or a sound without it
+ * held to a stricter score than minScore. Takes a configuration's `detectors.glassBreak`.
+ */
+export function glassFlexDecides(o: Readonly<DetectorSettings>): boolean {
+  return o.requireFlex === true || Number(o.minScoreWithoutFlex) > Number(o.minScore);
+}
+
 export interface AlertTimingOptions {
   corroborationWindowMs: number;
   stateHoldMs: number;

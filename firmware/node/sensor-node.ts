@@ -11,7 +11,7 @@ import type { Detection } from '../detect/types';
 import type { FlexListener, Pipeline, PipelineKind, PipelineSnapshot } from './pipeline';
 import type { ConfigContext, DetectorSpecRegistry, JsonObject, NodeConfig, NodeProvisioning, RoleDetectorDefaults } from './config';
 import {
-  ROLE_DETECTORS_ENABLED, applyConfigChange, checkConfigContext, checkProvisioning, clientIdFor, defaultConfig, effectiveConfig,
+  ROLE_DETECTORS_ENABLED, applyConfigChange, checkConfigContext, checkProvisioning, clientIdFor, defaultConfig, effectiveConfig, glassFlexDecides,
 } from './config';
 import type { AlertType, CommandResultMessage, HeartbeatMessage, NodeTopics } from './protocol';
 import {
@@ -389,7 +389,7 @@ export class SensorNode {
     if (acoustic?.setFlexAvailable === undefined) return;
     acoustic.setFlexAvailable(available);
     const glass = run.config.detectors.glassBreak;
-    if (!available && glass.enabled && (glass.requireFlex === true || Number(glass.minScoreWithoutFlex) > Number(glass.minScore))) {
+    if (!available && glass.enabled && glassFlexDecides(glass)) {
       this.#ports.log.log('warn', 'glass break: no accelerometer to report the pane\'s flex; the sound alone decides (minScore) until it is back');
     }
   }

@@ -6,7 +6,7 @@
  */
 import type { NodeRole } from '../../firmware/detect/types';
 import type { ConfigContext, DetectorKey, MountSurface, NodeConfig, NodeProvisioning } from '../../firmware/node/config';
-import { defaultConfig } from '../../firmware/node/config';
+import { defaultConfig, glassFlexDecides } from '../../firmware/node/config';
 import { DETECTOR_SPECS, ROLE_DETECTOR_DEFAULTS } from '../../firmware/node/detector-registry';
 import type { FlexListener, Pipeline } from '../../firmware/node/pipeline';
 import { rolePipelineFactory } from '../../firmware/node/pipeline-factory';
@@ -60,7 +60,7 @@ export function flexRequired(config: NodeConfig): boolean {
  */
 export function flexDecides(config: NodeConfig): boolean {
   const glass = config.detectors.glassBreak;
-  return flexRequired(config) || (glass.enabled && Number(glass.minScoreWithoutFlex) > Number(glass.minScore));
+  return glass.enabled && glassFlexDecides(glass);
 }
 
 /** The configuration a node of this role runs with when nobody has changed anything (installed on `surface`, if given, instead of the role's). */
