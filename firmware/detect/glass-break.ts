@@ -17,8 +17,9 @@
  * 4. Decision at the end of the window: the figures (GlassBreakFeatures) feed the evidence model of
  *    glass-break-evidence.ts, whose logistic is the acoustic score; hard limits veto what is certainly no
  *    break (a ringing body, a sound centred below 3 kHz, a click shorter than any shatter). Flex of the
- *    pane reported by the accelerometer within `flexWindowMs` of the onset adds `flexBonus` (or is
- *    required, with `requireFlex`); without it the sound alone needs `minScoreWithoutFlex` as well.
+ *    pane reported by the accelerometer from `flexWindowMs` before the onset to `flexAfterOnsetMs` after it
+ *    adds `flexBonus` (or is required, with `requireFlex`); without it the sound alone needs
+ *    `minScoreWithoutFlex` as well.
  * Nothing is allocated after construction: the result array and its Detection are reused.
  */
 import type { SampleBlock } from '../ports';
@@ -45,6 +46,7 @@ export interface GlassBreakOptions {
   refractoryMs: number;
   floorRiseDbPerS: number;
   flexWindowMs: number;
+  flexAfterOnsetMs: number;
   requireFlex: boolean;
   flexBonus: number;
   minScoreWithoutFlex: number;
@@ -64,11 +66,12 @@ export const GLASS_BREAK_OPTION_SPECS: OptionSpecs<GlassBreakOptions> = {
   analysisMs: { kind: 'number', default: 400, unit: 'ms', min: 400, max: 480, doc: 'Time from the onset to the decision (the detection latency). The evidence model weighs the sustain up to 400 ms after the onset.' },
   refractoryMs: { kind: 'number', default: 3000, unit: 'ms', min: 0, max: 60000, doc: 'No new detection for this long after one.' },
   floorRiseDbPerS: { kind: 'number', default: 3, unit: 'dB/s', min: 0.1, max: 30, doc: 'How fast the noise floors follow a rising background (they fall to a quieter one within ~0.1 s).' },
-  flexWindowMs: { kind: 'number', default: 300, unit: 'ms', min: 0, max: 2000, doc: 'A pane flex reported by the accelerometer within this time of the onset corroborates the break.' },
+  flexWindowMs: { kind: 'number', default: 300, unit: 'ms', min: 0, max: 2000, doc: 'A pane flex reported by the accelerometer within this time of the onset corroborates the break (after the onset, flexAfterOnsetMs at most).' },
+  flexAfterOnsetMs: { kind: 'number', default: 60, unit: 'ms', min: 0, max: 2000, doc: 'Latest a corroborating flex may come after the sound\'s onset. The blow that breaks a pane flexes it as the sound begins (the two sensors\' clocks agree within a few ms); a flex this much later is a later blow, such as the second knock of a series, whose gaps start near 100 ms.' },
   requireFlex: { kind: 'boolean', default: false, doc: 'Alarm only when the accelerometer on the same pane saw it flex (dual technology).' },
   flexBonus: { kind: 'number', default: 0.4, unit: 'ratio', min: 0, max: 0.5, doc: 'Score added when the pane flex corroborates the break (0.4: with the flex, an acoustic score of 0.1 suffices, as in flex-gated dual-technology sensors).' },
   minScoreWithoutFlex: { kind: 'number', default: 0.5, unit: 'ratio', min: 0.05, max: 1, doc: 'Score the sound alone needs when no pane flex corroborates it (and minScore as well). 0.9 where the accelerometer sits on the glass it protects: a break of that glass flexes it, so a missing flex counts against a break as much as a flex counts for one.' },
-  flexOnsetReliefDb: { kind: 'number', default: 4, unit: 'dB', min: 0, max: 12, doc: 'How much lower both onset gates (onsetDb, onsetRiseDb) stand for a sound whose onset the accelerometer saw flex the pane within flexWindowMs: its candidate opens when the flex report arrives, from the sound\'s own onset (up to 128 ms back). 0: off.' },
+  flexOnsetReliefDb: { kind: 'number', default: 4, unit: 'dB', min: 0, max: 12, doc: 'How much lower both onset gates (onsetDb, onsetRiseDb) stand for a sound whose onset the accelerometer saw flex the pane (flexWindowMs, flexAfterOnsetMs): its candidate opens when the flex report arrives, from the sound\'s own onset (up to 128 ms back). 0: off.' },
 };
 
 /**
@@ -350,6 +353,13 @@ export class GlassBreakDetector implements Detector {
     this.#openOnFlex(atMs);
   }
 
+  /** Whether a flex at `flexMs` can be the blow that began a sound at `onsetMs` (it may precede it, hardly follow it). */
+  #corroborates(flexMs: number, onsetMs: number): boolean {
+    const o = this.options;
+    const afterMs = flexMs - onsetMs;
+    return afterMs >= -o.flexWindowMs && afterMs <= o.flexWindowMs && afterMs <= o.flexAfterOnsetMs;
+  }
+
   /**
    * A quiet break may rise too slowly or stand too little over the floor to open a candidate by its sound
    * alone (a far pane, a thick one, a damped crash); its blow still flexes the pane. When the flex report
@@ -363,10 +373,10 @@ export class GlassBreakDetector implements Detector {
     for (let i = 0; i < ARMED_SLOTS; i++) {
       const index = this.#armedIndex[i];
       const oldestAbs = this.#armedEndAbs[i] - 2 * TICK_SAMPLES - 2 * FRAME_SAMPLES;
-      const distanceMs = Math.abs(atMs - (this.#armedEndMs[i] - TICK_MS));
+      const onsetMs = this.#armedEndMs[i] - TICK_MS;
       if (index < 0 || this.#ticksSeen - index > LATE_TICKS || this.#samplesSeen - oldestAbs > RING_SAMPLES ||
-        distanceMs > this.options.flexWindowMs) continue;
-      if (slot < 0 || distanceMs < Math.abs(atMs - (this.#armedEndMs[slot] - TICK_MS))) slot = i;
+        !this.#corroborates(atMs, onsetMs)) continue;
+      if (slot < 0 || Math.abs(atMs - onsetMs) < Math.abs(atMs - (this.#armedEndMs[slot] - TICK_MS))) slot = i;
     }
     if (slot < 0) return;
     const index = this.#armedIndex[slot];
@@ -833,7 +843,7 @@ export class GlassBreakDetector implements Detector {
     let flex = 0;
     let flexPeakG = 0;
     for (let i = 0; i < FLEX_SLOTS; i++) {
-      if (Math.abs(this.#flexMs[i] - this.#onsetMs) <= o.flexWindowMs) {
+      if (this.#corroborates(this.#flexMs[i], this.#onsetMs)) {
         flex = 1;
         if (this.#flexG[i] > flexPeakG) flexPeakG = this.#flexG[i];
       }

@@ -155,6 +155,18 @@ describe('GlassBreakDetector', function () {
     assert.equal(late.features.flex, 0);
   });
 
+  it('takes a flex up to flexWindowMs before the onset but at most flexAfterOnsetMs after it as the blow', function () {
+    const after = GLASS_BREAK_OPTION_SPECS.flexAfterOnsetMs.default;
+    const gated = { requireFlex: true };
+    assert.equal(detect(clear, gated, 256, clearOnsetMs - 250).length, 1, 'a blow noted before the sound');
+    assert.equal(detect(clear, gated, 256, clearOnsetMs + after - 5).length, 1, 'a blow noted just after the sound began');
+    // A later flex is a later blow: the second knock of a series comes 100 ms and more after the first.
+    assert.equal(detect(clear, gated, 256, clearOnsetMs + after + 40).length, 0, 'a flex after the sound had begun');
+    assert.equal(detect(clear, { ...gated, flexAfterOnsetMs: 300 }, 256, clearOnsetMs + after + 40).length, 1, 'unless allowed');
+    const [alone] = detect(clear, {}, 256, clearOnsetMs + after + 40);
+    assert.equal(alone.features.flex, 0, 'reported as no flex');
+  });
+
   it('flex lifts a break whose acoustic evidence alone falls short over the threshold', function () {
     const quieter = glassCase(100, 'float', 10, 'quiet_gallery');
     const onsetMs = (quieter.onsetS as number) * 1000;
@@ -285,6 +297,7 @@ describe('GlassBreakDetector', function () {
     assert.equal(flexed({ flexOnsetReliefDb: 0 }, onsetMs + 5, onsetMs + 40).detector.candidates, 0, 'flexOnsetReliefDb 0: off');
     assert.equal(flexed({}, onsetMs + 5, onsetMs + 600).detector.candidates, 0, 'a report too late for any onset within flexWindowMs of the flex (128 ms at most) opens nothing');
     assert.equal(flexed({}, onsetMs + 700, onsetMs + 710).detector.candidates, 0, 'a flex outside flexWindowMs of the onset opens nothing');
+    assert.equal(flexed({}, onsetMs + 100, onsetMs + 110).detector.candidates, 0, 'nor one more than flexAfterOnsetMs after it (a later blow)');
   });
 
   it('with no accelerometer to report the flex, judges the sound alone by minScore, whatever requireFlex and minScoreWithoutFlex say', function () {

@@ -14,11 +14,19 @@ export function configRemarks(config: Record<string, unknown> | undefined): Map<
   const surface = record(config?.mounting)?.surface;
   const mounted = typeof surface === 'string' ? `a ${role} node mounted on its ${surface}` : `a ${role} node`;
   remarks.set('detectors.glassBreak.requireFlex', glass.requireFlex
-    ? `dual technology (${mounted}): a glass break alarms only when the accelerometer saw the pane flex within ` +
-      `${num(glass.flexWindowMs)} ms of the sound; walk test: thump the pane and sound the simulator together`
-    : `the microphone decides (${mounted}); a pane flex within ${num(glass.flexWindowMs)} ms adds ${num(glass.flexBonus)} to the score` +
+    ? `dual technology (${mounted}): a glass break alarms only when the accelerometer saw the pane flex ${flexSpan(glass)}; ` +
+      'walk test: thump the pane and sound the simulator together'
+    : `the microphone decides (${mounted}); a pane flex ${flexSpan(glass)} adds ${num(glass.flexBonus)} to the score` +
       withoutFlex(glass));
   return remarks;
+}
+
+/** When a flex counts as the sound's blow: before its onset up to flexWindowMs, after it flexAfterOnsetMs at most. */
+function flexSpan(glass: Record<string, unknown>): string {
+  const before = glass.flexWindowMs;
+  const after = glass.flexAfterOnsetMs;
+  const firstMs = typeof before === 'number' && typeof after === 'number' ? Math.min(before, after) : after;
+  return `in the ${num(before)} ms before the sound or its first ${num(firstMs)} ms`;
 }
 
 /** The stricter bar for the sound alone, where it is stricter than minScore (a display case on its glass). */
