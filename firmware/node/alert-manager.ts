@@ -214,10 +214,13 @@ export class AlertManager {
     this.#setStateOff('tamper');
   }
 
-  /** A sensor fault raised (active) or cleared. Faults are real even in walk-test mode. */
-  sensorFault(sensor: SensorName, codes: string[], active: boolean, onsetMs: number, features: Record<string, number>): void {
+  /**
+   * A sensor fault raised (active) or cleared. Faults are real even in walk-test mode. `consequence`: what the
+   * fault changes in how the node detects, for the operator (appended to the detail of a raised fault).
+   */
+  sensorFault(sensor: SensorName, codes: string[], active: boolean, onsetMs: number, features: Record<string, number>, consequence?: string): void {
     const now = this.#o.clock.uptimeMs();
-    const detail = active ? `${sensor}: ${codes.join(', ')}` : `${sensor}: recovered`;
+    const detail = active ? `${sensor}: ${codes.join(', ')}${consequence !== undefined ? `; ${consequence}` : ''}` : `${sensor}: recovered`;
     this.#emit('sensor_fault', active ? 'warning' : 'info', active ? 1 : 0, false, [], onsetMs, now, 0, cleanFeatures(features),
       { source: sensor, codes, active, detail });
     const wasOn = this.#sensorFaults.size > 0;

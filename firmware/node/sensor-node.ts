@@ -67,6 +67,8 @@ export const CONFIG_PREFIX = 'cfg';
 /** Health is evaluated, state flags released and walk-test ended on this period. */
 export const TICK_MS = 1000;
 const REBOOT_GRACE_MS = 3000;
+/** Said in the fault alert where the accelerometer's flex decided glass break: the operator loses dual technology. */
+const FLEX_LOST_CONSEQUENCE = 'glass break judged by its sound alone until the accelerometer is back (no pane flex)';
 
 interface Running {
   config: NodeConfig;
@@ -375,8 +377,16 @@ export class SensorNode {
     const change = health.evaluate(now);
     if (change === 'none') return;
     const raised = change === 'raised';
-    run.alerts.sensorFault(health.kind, health.faultCodes, raised, raised ? health.faultOnsetMs : now, health.features(now));
+    const flexLost = raised && health.kind === 'accelerometer' && this.#glassNeedsFlex(run);
+    run.alerts.sensorFault(health.kind, health.faultCodes, raised, raised ? health.faultOnsetMs : now, health.features(now),
+      flexLost ? FLEX_LOST_CONSEQUENCE : undefined);
     if (health.kind === 'accelerometer') this.#applyFlexAvailability(run);
+  }
+
+  /** Whether glass break runs and the pane's flex decides more than a bonus (a window or a display case on its glass). */
+  #glassNeedsFlex(run: Running): boolean {
+    const glass = run.config.detectors.glassBreak;
+    return run.pipelines.acoustic !== undefined && glass.enabled && glassFlexDecides(glass);
   }
 
   /**
@@ -388,8 +398,7 @@ export class SensorNode {
     const acoustic = run.pipelines.acoustic;
     if (acoustic?.setFlexAvailable === undefined) return;
     acoustic.setFlexAvailable(available);
-    const glass = run.config.detectors.glassBreak;
-    if (!available && glass.enabled && glassFlexDecides(glass)) {
+    if (!available && this.#glassNeedsFlex(run)) {
       this.#ports.log.log('warn', 'glass break: no accelerometer to report the pane\'s flex; the sound alone decides (minScore) until it is back');
     }
   }

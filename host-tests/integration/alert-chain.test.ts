@@ -128,6 +128,9 @@ for (const { name, start, willCheckMs } of brokers) {
       assert.deepEqual(card.matched.map((m) => `${m.expectation.type} ${m.expectation.node}`).sort(), ['glass_break window', 'sensor_fault window']);
       const [fault, glass] = ['sensor_fault', 'glass_break'].map((type) => card.matched.find((m) => m.expectation.type === type)!);
       assert.ok(fault.arrival.arrivedMs < glass.arrival.arrivedMs, 'the node knew its accelerometer was dead before the break');
+      const raised = s.alerts().find((a) => a.type === 'sensor_fault' && a.fault?.active === true);
+      assert.match(raised?.fault?.detail ?? '', /^accelerometer: flat(, [a-z_]+)*; glass break judged by its sound alone until the accelerometer is back \(no pane flex\)$/,
+        'the operator learns the window has lost its dual technology');
       assert.deepEqual(invalidFromNodes(s), []);
     });
 
