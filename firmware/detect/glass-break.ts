@@ -357,7 +357,7 @@ export class GlassBreakDetector implements Detector {
   #corroborates(flexMs: number, onsetMs: number): boolean {
     const o = this.options;
     const afterMs = flexMs - onsetMs;
-    return afterMs >= -o.flexWindowMs && afterMs <= o.flexWindowMs && afterMs <= o.flexAfterOnsetMs;
+    return afterMs >= -o.flexWindowMs && afterMs <= Math.min(o.flexWindowMs, o.flexAfterOnsetMs);
   }
 
   /**
@@ -370,13 +370,18 @@ export class GlassBreakDetector implements Detector {
   #openOnFlex(atMs: number): void {
     if (this.#candidateOpen || this.options.flexOnsetReliefDb <= 0) return;
     let slot = -1;
+    let nearestMs = Number.POSITIVE_INFINITY;
     for (let i = 0; i < ARMED_SLOTS; i++) {
       const index = this.#armedIndex[i];
       const oldestAbs = this.#armedEndAbs[i] - 2 * TICK_SAMPLES - 2 * FRAME_SAMPLES;
       const onsetMs = this.#armedEndMs[i] - TICK_MS;
       if (index < 0 || this.#ticksSeen - index > LATE_TICKS || this.#samplesSeen - oldestAbs > RING_SAMPLES ||
         !this.#corroborates(atMs, onsetMs)) continue;
-      if (slot < 0 || Math.abs(atMs - onsetMs) < Math.abs(atMs - (this.#armedEndMs[slot] - TICK_MS))) slot = i;
+      const distanceMs = Math.abs(atMs - onsetMs);
+      if (distanceMs < nearestMs) {
+        slot = i;
+        nearestMs = distanceMs;
+      }
     }
     if (slot < 0) return;
     const index = this.#armedIndex[slot];
