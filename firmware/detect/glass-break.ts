@@ -87,11 +87,14 @@ export const GLASS_BREAK_ROLE_OVERRIDES: Record<NodeRole, Partial<GlassBreakOpti
   balcony: null,
 };
 
-/** Names of the figures in a glass-break Detection's `features` (units in the names; docs/detectors-acoustic.md). */
+/**
+ * Names of the figures in a glass-break Detection's `features` (units in the names; docs/detectors-acoustic.md).
+ * An alert carries the first 16 (protocol.md): the verdict and the flex first, then the heaviest evidence.
+ */
 export const GLASS_BREAK_FEATURES = [
-  'levelDb', 'impactDb', 'thudDb', 'hfRatioDb', 'hfMidDb', 'slopeDb', 'centroidHz', 'tonality', 'peakiness',
-  'sustain100Db', 'sustain300Db', 'reattackDb', 'lfReattackDb', 'fluxDb', 'contextDb', 'busyShare',
-  'transientCount', 'durationMs', 'floorDbfs', 'acousticScore', 'flex', 'flexPeakG',
+  'acousticScore', 'flex', 'flexPeakG', 'levelDb', 'durationMs', 'thudDb', 'impactDb', 'centroidHz', 'slopeDb',
+  'tonality', 'sustain100Db', 'sustain300Db', 'reattackDb', 'lfReattackDb', 'contextDb', 'hfMidDb',
+  'peakiness', 'fluxDb', 'busyShare', 'floorDbfs', 'hfRatioDb', 'transientCount',
 ] as const;
 export type GlassBreakFeature = (typeof GLASS_BREAK_FEATURES)[number];
 export type GlassBreakFeatures = Record<GlassBreakFeature, number>;

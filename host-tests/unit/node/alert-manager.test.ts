@@ -10,6 +10,7 @@ import { ManualClock, MemoryLog, MemoryStorage } from '../../helpers/node-fakes'
 import { TEST_DETECTOR_SPECS } from '../../helpers/test-pipelines';
 import { TEST_PROVISIONING } from '../../helpers/node-rig';
 import { checkMessage } from '../../helpers/protocol-schemas';
+import { GLASS_BREAK_FEATURES } from '../../../firmware/detect/glass-break';
 
 const context = { provisioning: TEST_PROVISIONING, specs: TEST_DETECTOR_SPECS, detectorDefaults: ROLE_DETECTORS_ENABLED };
 
@@ -170,6 +171,16 @@ describe('alert manager', function () {
     b.feed(detection('impact', 1000, 1.7, features));
     assert.deepEqual(Object.keys(b.alerts[0].features), Array.from({ length: 16 }, (_, i) => `f${i}`));
     assert.equal(b.alerts[0].score, 1, 'score clamped to 0..1');
+  });
+
+  it('a glass-break alert carries the verdict and whether the pane flexed among its 16 features', function () {
+    const b = new Bench();
+    const features: Record<string, number> = {};
+    GLASS_BREAK_FEATURES.forEach((name, i) => { features[name] = i; });
+    b.feed(detection('glass_break', 1000, 0.9, features));
+    const carried = Object.keys(b.alerts[0].features);
+    assert.equal(carried.length, 16);
+    for (const name of ['acousticScore', 'flex', 'flexPeakG', 'levelDb', 'durationMs']) assert.ok(carried.includes(name), `${name} in ${carried.join()}`);
   });
 
   it('raises held detections when the node stops, so none is lost', function () {
