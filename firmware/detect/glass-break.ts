@@ -29,6 +29,7 @@ import { fillHann } from '../dsp/window';
 import { NoiseFloorTracker } from '../dsp/noise-floor';
 import { BandLayout, bandEnergies } from '../dsp/bands';
 import { breaksLimit, brokenLimit, evidenceLogOdds } from './glass-break-evidence';
+import { FlexPendingCandidates } from './flex-pending';
 import { type OptionSpecs, resolveOptions } from './options';
 import { type Detection, type Detector, type NodeRole, NO_DETECTIONS } from './types';
 
@@ -277,6 +278,8 @@ export class GlassBreakDetector implements Detector {
   readonly #flexMs = new Float64Array(FLEX_SLOTS);
   readonly #flexG = new Float64Array(FLEX_SLOTS);
   #flexNext = 0;
+  /** Candidates that failed only for want of a flex, for `judgeWithoutFlexSince`. */
+  readonly #flexPending = new FlexPendingCandidates(GLASS_BREAK_FEATURES);
 
   readonly #detection: Detection;
   readonly #features: GlassBreakFeatures;
@@ -410,6 +413,18 @@ export class GlassBreakDetector implements Detector {
    */
   setFlexAvailable(available: boolean): void {
     this.#flexAvailable = available;
+    // Back: the candidates kept for a fault's judgement are no longer in question.
+    if (available) this.#flexPending.clear();
+  }
+
+  /**
+   * The accelerometer has been found faulted, its data suspect since `sinceMs` (uptime): the candidates decided
+   * since then that failed only because no flex corroborated them are judged as without an accelerometer
+   * (minScore alone) and returned as detections decided at `nowMs`. Call after `setFlexAvailable(false)`.
+   * The returned array is reused by the next call.
+   */
+  judgeWithoutFlexSince(sinceMs: number, nowMs: number): readonly Detection[] {
+    return this.#flexPending.release(sinceMs, nowMs);
   }
 
   get flexAvailable(): boolean {
@@ -445,6 +460,7 @@ export class GlassBreakDetector implements Detector {
     this.#flexMs.fill(Number.NEGATIVE_INFINITY);
     this.#flexG.fill(0);
     this.#flexNext = 0;
+    this.#flexPending.clear();
     this.lastCandidate.onsetMs = Number.NaN;
     this.lastCandidate.decidedMs = Number.NaN;
     this.lastCandidate.detected = false;
@@ -869,7 +885,11 @@ export class GlassBreakDetector implements Detector {
     c.detected = isBreak;
     this.#candidates++;
     if (this.#stopped) this.#stoppedCandidates++;
-    if (!isBreak) return false;
+    if (!isBreak) {
+      // Failed only for want of a flex: if the accelerometer turns out to have been dead, it never could come.
+      if (!this.#stopped && plausible && score >= o.minScore && this.#flexAvailable) this.#flexPending.hold(this.#onsetMs, score, f);
+      return false;
+    }
     for (let i = 0; i < GLASS_BREAK_FEATURES.length; i++) this.#features[GLASS_BREAK_FEATURES[i]] = f[GLASS_BREAK_FEATURES[i]];
     this.#detection.onsetMs = this.#onsetMs;
     this.#detection.decidedMs = tickEndMs;

@@ -80,6 +80,9 @@ export class SensorHealth {
   #faulted = false;
   #faultMask = 0;
   #faultOnsetMs = 0;
+  /** Start of the last window that showed no condition (−1: none yet), and the suspect-since time of the fault. */
+  #lastGoodWindowStartMs = -1;
+  #suspectSinceMs = 0;
   // Figures of the last evaluated window.
   #rangeCounts = -1;
   #saturatedFraction = 0;
@@ -109,6 +112,16 @@ export class SensorHealth {
 
   get faultOnsetMs(): number {
     return this.#faultOnsetMs;
+  }
+
+  /**
+   * The earliest time the raised fault's data may have stopped telling the truth: a condition that began
+   * within the last good window (a channel stuck half-way through it) shows only in the next, and a silence
+   * shorter than health.noDataMs shows in none, so the start of that window or the last block, whichever
+   * came first.
+   */
+  get suspectSinceMs(): number {
+    return this.#suspectSinceMs;
   }
 
   /** Mean acceleration per axis in g over the last window (accelerometer), valid after a window with data. */
@@ -198,6 +211,7 @@ export class SensorHealth {
     const windowStartMs = this.#windowStartMs;
     this.#windowStartMs = nowMs;
     this.#resetWindow();
+    if (mask === 0) this.#lastGoodWindowStartMs = windowStartMs;
     if (mask !== 0) {
       if (this.#badSinceMs < 0) this.#badSinceMs = windowStartMs;
       this.#badMask |= mask;
@@ -213,6 +227,8 @@ export class SensorHealth {
         this.#faulted = true;
         this.#faultMask = this.#badMask;
         this.#faultOnsetMs = this.#badSinceMs;
+        const goodFromMs = this.#lastGoodWindowStartMs >= 0 ? this.#lastGoodWindowStartMs : this.#startedMs;
+        this.#suspectSinceMs = this.#lastBlockMs >= 0 && this.#lastBlockMs < goodFromMs ? this.#lastBlockMs : goodFromMs;
         return 'raised';
       }
     } else if (mask === 0 && nowMs - this.#goodSinceMs >= config.clearAfterMs) {

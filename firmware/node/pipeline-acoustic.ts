@@ -59,6 +59,10 @@ export class AcousticPipeline implements Pipeline {
     this.detector.setFlexAvailable(available);
   }
 
+  judgeWithoutFlexSince(sinceMs: number, nowMs: number): readonly Detection[] {
+    return this.detector.judgeWithoutFlexSince(sinceMs, nowMs);
+  }
+
   snapshot(): PipelineSnapshot {
     const d = this.detector;
     const o = d.options;

@@ -47,6 +47,11 @@ export interface Pipeline {
    * faulted); without one glass break judges the sound alone by minScore.
    */
   setFlexAvailable?(available: boolean): void;
+  /**
+   * Acoustic pipeline, after setFlexAvailable(false) for a fault whose data became suspect at `sinceMs`: the
+   * glass-break candidates since then that failed only for want of a flex, judged without it (decided at `nowMs`).
+   */
+  judgeWithoutFlexSince?(sinceMs: number, nowMs: number): readonly Detection[];
   /** Tilt pipeline: forget the learned home position and learn it again from the next samples. */
   relearn?(): void;
 }

@@ -380,7 +380,27 @@ export class SensorNode {
     const flexLost = raised && health.kind === 'accelerometer' && this.#glassNeedsFlex(run);
     run.alerts.sensorFault(health.kind, health.faultCodes, raised, raised ? health.faultOnsetMs : now, health.features(now),
       flexLost ? FLEX_LOST_CONSEQUENCE : undefined);
-    if (health.kind === 'accelerometer') this.#applyFlexAvailability(run);
+    if (health.kind !== 'accelerometer') return;
+    this.#applyFlexAvailability(run);
+    if (raised) this.#judgeWithoutFlex(run, health.suspectSinceMs, now);
+  }
+
+  /**
+   * A break in the seconds before the fault was raised was judged against a flex that could not come: the
+   * candidates since the accelerometer's data became suspect are judged again by the sound alone, late
+   * rather than never.
+   */
+  #judgeWithoutFlex(run: Running, sinceMs: number, nowMs: number): void {
+    const acoustic = run.pipelines.acoustic;
+    if (acoustic?.judgeWithoutFlexSince === undefined) return;
+    let detections: readonly Detection[];
+    try {
+      detections = acoustic.judgeWithoutFlexSince(sinceMs, nowMs);
+    } catch (error) {
+      this.#pipelineFailed(run, acoustic.kind, error);
+      return;
+    }
+    if (detections.length > 0) run.alerts.onDetections(detections);
   }
 
   /** Whether glass break runs and the pane's flex decides more than a bonus (a window or a display case on its glass). */

@@ -134,6 +134,26 @@ for (const { name, start, willCheckMs } of brokers) {
       assert.deepEqual(invalidFromNodes(s), []);
     });
 
+    it('delivers a window\'s glass break heard while its accelerometer was dying, once the fault is raised', async function () {
+      // The accelerometer reads zeros from 3 s; the health check raises the fault only seconds later. The break
+      // at 3.6 s was judged against a flex that could not come; the fault makes the node judge it again.
+      const s = await open(scenarioOf('accelerometer dying', 14, [
+        { at: 3.6, what: 'glass_break', where: { node: 'window' }, params: { levelDb: 30 } },
+      ], [
+        { at: 3, kind: 'sensor_flat', node: 'window', sensor: 'accelerometer' },
+      ]));
+      await s.run();
+      const card = s.score();
+      assert.deepEqual(card.missed, []);
+      assert.deepEqual(card.unexpected, []);
+      assert.deepEqual(card.matched.map((m) => `${m.expectation.type} ${m.expectation.node}`).sort(), ['glass_break window', 'sensor_fault window']);
+      const [fault, glass] = ['sensor_fault', 'glass_break'].map((type) => card.matched.find((m) => m.expectation.type === type)!);
+      assert.ok(fault.arrival.arrivedMs <= glass.arrival.arrivedMs, 'judged again when the fault was raised, not before');
+      assert.ok(Math.abs(glass.arrival.onsetMs - 3600) < 200, `the alert keeps the break's onset (${glass.arrival.onsetMs} ms)`);
+      assert.equal(glass.arrival.alert?.features?.flex, 0, 'no flex corroborated it');
+      assert.deepEqual(invalidFromNodes(s), []);
+    });
+
     it('loses no alert over a broker restart: alerts raised while it is down come after it, in order', async function () {
       const s = await open(scenarioOf('broker restart', 20, [
         { at: 3, what: 'glass_break', where: { node: 'case' }, params: { levelDb: 30 } },

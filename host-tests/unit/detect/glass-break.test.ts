@@ -317,6 +317,39 @@ describe('GlassBreakDetector', function () {
     assert.equal(detect(clear, options, 256, undefined, detector).length, 0, 'back: the flex is required again');
   });
 
+  it('judges again without the flex the candidates since an accelerometer fault\'s suspect time, once, late rather than never', function () {
+    const options = { requireFlex: true };
+    const [reference] = detect(clear);
+    const heard = (): GlassBreakDetector => {
+      const detector = new GlassBreakDetector(options);
+      assert.equal(detect(clear, options, 256, undefined, detector).length, 0, 'no flex came: no break yet');
+      detector.setFlexAvailable(false);
+      return detector;
+    };
+    const nowMs = clearOnsetMs + 3000;
+    const detector = heard();
+    const late = detector.judgeWithoutFlexSince(clearOnsetMs - 1000, nowMs);
+    assert.equal(late.length, 1);
+    assert.equal(late[0].type, 'glass_break');
+    assert.equal(late[0].onsetMs, reference.onsetMs, 'the break keeps its onset');
+    assert.equal(late[0].decidedMs, nowMs, 'decided when judged again');
+    assert.equal(late[0].score, reference.score);
+    assert.deepEqual(late[0].features, reference.features, 'with the figures it was decided on');
+    assert.equal(detector.judgeWithoutFlexSince(clearOnsetMs - 1000, nowMs).length, 0, 'once');
+    assert.equal(heard().judgeWithoutFlexSince(clearOnsetMs + 1, nowMs).length, 0, 'not a candidate from before the data became suspect');
+    const recovered = heard();
+    recovered.setFlexAvailable(true);
+    assert.equal(recovered.judgeWithoutFlexSince(clearOnsetMs - 1000, nowMs).length, 0, 'forgotten once the accelerometer is back');
+    const weak = new GlassBreakDetector({ ...options, minScore: 1 });
+    detect(clear, undefined, 256, undefined, weak);
+    weak.setFlexAvailable(false);
+    assert.equal(weak.judgeWithoutFlexSince(clearOnsetMs - 1000, nowMs).length, 0, 'a sound under minScore is never kept');
+    const corroborated = new GlassBreakDetector(options);
+    assert.equal(detect(clear, options, 256, clearOnsetMs + 10, corroborated).length, 1);
+    corroborated.setFlexAvailable(false);
+    assert.equal(corroborated.judgeWithoutFlexSince(clearOnsetMs - 1000, nowMs).length, 0, 'a break already alarmed is not kept');
+  });
+
   it('decides the same whatever the block size', function () {
     const reference = detect(clear, {}, 256);
     for (const frames of [1, 160, 1000, 4096]) {

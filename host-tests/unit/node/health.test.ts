@@ -7,6 +7,33 @@ import { createTestPipelines } from '../../helpers/test-pipelines';
 import type { NodeConfig } from '../../../firmware/node/config';
 import type { FlexListener } from '../../../firmware/node/pipeline';
 import type { PipelineSet } from '../../../firmware/node/sensor-node';
+import { HEALTH_SPECS, type HealthConfig } from '../../../firmware/node/config';
+import { defaultsOf } from '../../../firmware/detect/options';
+import { SensorHealth } from '../../../firmware/node/health';
+import type { Detection } from '../../../firmware/detect/types';
+
+/** An accelerometer block of 100 frames at 400 Hz from `t0Ms`: at rest (1 g on z), with noise or stuck. */
+function accelBlock(t0Ms: number, sequence: number, stuck: boolean): Parameters<SensorHealth['noteBlock']>[0] {
+  const samples = new Int16Array(300);
+  for (let i = 0; i < 100; i++) {
+    const noise = stuck ? 0 : 1;
+    samples[3 * i] = noise * (i % 5);
+    samples[3 * i + 1] = noise * (i % 3);
+    samples[3 * i + 2] = 1000 + noise * (i % 7);
+  }
+  return { t0Ms, rateHz: 400, channels: 3, frames: 100, samples, unitsPerCount: 0.001, sequence };
+}
+
+/** Feeds `health` a block every 250 ms as `blockAt(t)` says, evaluating every second until it raises; returns when. */
+function runUntilRaised(health: SensorHealth, blockAt: (tMs: number) => 'rest' | 'stuck' | 'none', limitMs: number): number {
+  let sequence = 0;
+  for (let t = 0; t <= limitMs; t += 250) {
+    const what = blockAt(t);
+    if (what !== 'none') health.noteBlock(accelBlock(t, sequence++, what === 'stuck'), t);
+    if (t > 0 && t % 1000 === 0 && health.evaluate(t) === 'raised') return t;
+  }
+  return -1;
+}
 
 /** Runs until an alert of `type` appears (at most `limitMs`); returns it with the uptime it was published at. */
 function runUntilAlert(rig: NodeRig, type: string, limitMs: number): { alert: AlertMessage; atMs: number } | undefined {
@@ -157,6 +184,51 @@ describe('node health: sensor faults found in the signal and reported by sources
     rig.accelSignal = 'lean';
     rig.run(20_000);
     assert.deepEqual(rig.json('alert'), []);
+  });
+
+  it('dates a fault\'s suspect data from before its onset: a channel stuck mid-window, a silence shorter than noDataMs', function () {
+    const config: HealthConfig = defaultsOf(HEALTH_SPECS);
+    const stuck = new SensorHealth('accelerometer', config, 0);
+    // Stuck at its last reading: gravity still looks right, and the window it stuck in is not flat throughout.
+    assert.ok(runUntilRaised(stuck, (t) => (t < 1500 ? 'rest' : 'stuck'), 10000) > 0, 'raised');
+    assert.ok(stuck.faultOnsetMs > 1500, `the onset (${stuck.faultOnsetMs} ms) is the first window that showed it, after the data went bad`);
+    assert.ok(stuck.suspectSinceMs <= 1500 && stuck.suspectSinceMs >= 500, `suspect since ${stuck.suspectSinceMs} ms: the last good window's start`);
+    const silent = new SensorHealth('accelerometer', { ...config, noDataMs: 5000 }, 0);
+    assert.ok(runUntilRaised(silent, (t) => (t <= 1500 ? 'rest' : 'none'), 15000) > 0, 'raised');
+    assert.ok(silent.faultOnsetMs >= 5000, `onset ${silent.faultOnsetMs} ms`);
+    assert.equal(silent.suspectSinceMs, 1500, 'the last block');
+  });
+
+  it('on an accelerometer fault, has glass break judge again without the flex since the data became suspect, and raises what it finds', function () {
+    const asked: number[][] = [];
+    const pipelines = (config: NodeConfig, onFlex: FlexListener): PipelineSet => {
+      const set = createTestPipelines(config, onFlex);
+      set.acoustic!.judgeWithoutFlexSince = (sinceMs, nowMs): readonly Detection[] => {
+        asked.push([sinceMs, nowMs]);
+        return [{ type: 'glass_break', onsetMs: sinceMs + 300, decidedMs: nowMs, score: 0.7, features: { flex: 0 } }];
+      };
+      return set;
+    };
+    const rig = new NodeRig({ createPipelines: pipelines }).start();
+    rig.run(6000);
+    const stuckAtMs = rig.clock.uptimeMs() + 500;
+    rig.run(500);
+    rig.accelSignal = 'flat';
+    const raised = runUntilAlert(rig, 'sensor_fault', 8000);
+    assert.ok(raised !== undefined);
+    assert.equal(asked.length, 1, 'asked once, when the fault was raised');
+    const [[sinceMs, nowMs]] = asked;
+    assert.ok(sinceMs <= stuckAtMs && sinceMs >= stuckAtMs - 2000, `suspect since ${sinceMs} ms; stuck at ${stuckAtMs} ms`);
+    assert.ok(nowMs <= raised.atMs);
+    rig.run(1000);
+    const glass = rig.json<AlertMessage>('alert').find((a) => a.type === 'glass_break');
+    assert.ok(glass !== undefined, 'the late break is raised');
+    assert.equal(glass.onsetUptimeMs, sinceMs + 300);
+    assert.deepEqual(glass.features, { flex: 0 });
+    rig.accelSignal = 'rest';
+    assert.ok(runUntilAlert(rig, 'sensor_fault', 8000) !== undefined, 'recovered');
+    assert.equal(asked.length, 1, 'not asked on recovery');
+    assertAllValid(rig);
   });
 
   it('tells glass break whether an accelerometer can report the pane\'s flex: not while it is faulted, again once it recovers, and to rebuilt pipelines', function () {
