@@ -1,5 +1,5 @@
 /**
- * Glass-break candidates that failed only for want of the pane's flex, kept for a few seconds.
+ * The last glass-break candidates that failed only for want of the pane's flex.
  *
  * Where the flex decides (requireFlex, or a stricter score without it), an accelerometer that dies shows no
  * flex for the 2–4 s the health check needs to raise its fault (health.faultAfterMs after the first bad
