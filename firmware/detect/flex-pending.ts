@@ -16,6 +16,7 @@ export const FLEX_PENDING_SLOTS = 4;
 
 export class FlexPendingCandidates {
   readonly #slots: Detection[] = [];
+  /** Whether a slot holds a candidate still in question (its own flag: a released one keeps its onset). */
   readonly #used: boolean[] = [];
   readonly #names: readonly string[];
   readonly #released: Detection[] = [];
