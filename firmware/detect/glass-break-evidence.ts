@@ -54,9 +54,6 @@ export const GLASS_EVIDENCE_LIMITS: readonly EvidenceLimit[] = [
   { feature: 'busyShare', min: 0, max: 0.6 },
   // Voices, claps, doors: the shatter's spectrum is centred above 3.5 kHz.
   { feature: 'centroidHz', min: 2700, max: Infinity },
-  // Small metal (coins, keys) rings only above 3 kHz; a pane's crack and its larger fragments always fill
-  // 1–3 kHz too. 26 dB: the default corpus's highest break (20.4 dB) plus 5 dB, rounded up.
-  { feature: 'hfMidDb', min: -Infinity, max: 26 },
 ];
 
 /** Evidence terms; weights fitted (see the module comment; a weight of 0 is the fit's verdict that the ramp adds nothing). */
