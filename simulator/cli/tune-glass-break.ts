@@ -8,7 +8,8 @@
  * (from 100 ms before its onset to its end, as the evaluation counts hits), a confuser otherwise.
  * Candidates outside the limits are left out (the limits reject them whatever the weights). The ramps of
  * the terms are kept; only the weights are fitted (simulator/tune/evidence-fit.ts). The bias printed puts
- * the boundary (log-odds 0, score 0.5) `margin` log-odds above the most break-like confuser.
+ * the boundary (log-odds 0, score 0.5) `margin` log-odds above the most break-like confuser. Terms marked
+ * `handSet` keep their weight.
  */
 import { acousticCorpus } from '../signals/corpus-acoustic';
 import { feedBlocks } from '../signals/signal';
@@ -68,7 +69,11 @@ function main(): void {
       });
     }
   }
-  const fit = fitEvidence(samples);
+  const handSet = new Map<number, number>();
+  GLASS_EVIDENCE_TERMS.forEach((t, j) => {
+    if (t.handSet === true) handSet.set(j, t.weight);
+  });
+  const fit = fitEvidence(samples, undefined, handSet);
   const w = [...fit.weights, fit.bias];
   const scores = samples.map((s) => score(s.x, w));
   const worstConfuser = Math.max(...scores.filter((_, i) => !samples[i].positive));
@@ -78,7 +83,8 @@ function main(): void {
     `breaks found at the boundary: ${found}/${events.size}`);
   for (let j = 0; j < GLASS_EVIDENCE_TERMS.length; j++) {
     const t = GLASS_EVIDENCE_TERMS[j];
-    console.log(`  { feature: '${t.feature}', from: ${t.from}, to: ${t.to}, weight: ${+fit.weights[j].toFixed(2)} },`);
+    const marks = `${t.blow === true ? ', blow: true' : ''}${t.handSet === true ? ', handSet: true' : ''}`;
+    console.log(`  { feature: '${t.feature}', from: ${t.from}, to: ${t.to}, weight: ${+fit.weights[j].toFixed(2)}${marks} },`);
   }
   console.log(`export const GLASS_EVIDENCE_BIAS = ${+bias.toFixed(2)};`);
 }

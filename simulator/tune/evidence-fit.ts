@@ -34,17 +34,26 @@ export interface FitResult {
 const NEWTON_STEPS = 40;
 const PIN_PASSES = 6;
 
-export function fitEvidence(samples: readonly FitSample[], options: FitOptions = DEFAULT_FIT_OPTIONS): FitResult {
+/**
+ * `fixed` maps a term's index to a weight set by hand: the fit keeps it and fits the others (and the bias)
+ * around it.
+ */
+export function fitEvidence(samples: readonly FitSample[], options: FitOptions = DEFAULT_FIT_OPTIONS, fixed: ReadonlyMap<number, number> = new Map()): FitResult {
   if (samples.length === 0) throw new RangeError('fitEvidence: no samples');
   const terms = samples[0].x.length;
   for (const s of samples) {
     if (s.x.length !== terms) throw new RangeError(`fitEvidence: sample of event '${s.eventKey}' has ${s.x.length} values, expected ${terms}`);
   }
+  for (const [j, weight] of fixed) {
+    if (!Number.isInteger(j) || j < 0 || j >= terms || !(weight >= 0)) throw new RangeError(`fitEvidence: fixed weight ${weight} for term ${j} of ${terms}`);
+  }
   const dims = terms + 1; // the bias is the last variable
   const w = new Array<number>(dims).fill(0);
+  for (const [j, weight] of fixed) w[j] = weight;
   const sampleWeight = samples.map(() => 1);
   for (let round = 0; round < options.rounds; round++) {
     const free = new Array<boolean>(dims).fill(true);
+    for (const j of fixed.keys()) free[j] = false;
     for (let pass = 0; pass < PIN_PASSES; pass++) {
       newton(samples, sampleWeight, w, free, options.l2);
       let pinned = false;

@@ -257,6 +257,21 @@ describe('GlassBreakDetector', function () {
     assert.ok(stopped >= 2 && measured >= 2, `${stopped} candidates stopped early, ${measured} measured to the end`);
   });
 
+  it('scores dropped coins, whose ring leaves 1–3 kHz empty, under a display case\'s 0.9 for the sound alone', function () {
+    // Seeds whose holdout dropped object is a handful of coins (the holdout's own variant); before the hfMidDb
+    // term weighed 4.2, each had a candidate scoring 0.98 on its sound alone.
+    for (const seed of [4, 8, 39]) {
+      const c = confuserCase(seed, 'dropped_object', 20, 'quiet_gallery', 'holdout');
+      assert.equal((c.params as { kind?: string }).kind, 'coins', c.id);
+      const measured = decidedCandidates(c, { minScoreWithoutFlex: 0.9 }).filter((k) => !k.stoppedEarly);
+      assert.ok(measured.some((k) => k.features.hfMidDb >= 28), `seed ${seed}: a candidate whose 3–8 kHz band stands 28 dB or more over 1–3 kHz`);
+      for (const k of measured) {
+        assert.ok(k.features.acousticScore < 0.9, `seed ${seed} at ${k.onsetMs} ms: score ${k.features.acousticScore}, hfMidDb ${k.features.hfMidDb}`);
+        assert.equal(k.detected, false);
+      }
+    }
+  });
+
   it('with requireFlex, alarms only when the pane flexed', function () {
     assert.equal(detect(clear, { requireFlex: true }).length, 0);
     assert.equal(detect(clear, { requireFlex: true }, 256, clearOnsetMs + 5).length, 1);

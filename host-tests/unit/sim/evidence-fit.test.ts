@@ -39,6 +39,22 @@ describe('evidence fit (tune:glass-break)', function () {
     assert.ok(best.every((v) => v > worstNegative), 'every positive above every negative');
   });
 
+  it('keeps a weight set by hand and fits the others around it', function () {
+    // Ramp 0 separates; ramp 1 is held at 2 although the data would pin it at zero.
+    const rng = new Rng(9);
+    const samples: FitSample[] = [];
+    for (let i = 0; i < 300; i++) {
+      const positive = i % 2 === 0;
+      samples.push({ x: [positive ? rng.uniform(0.55, 1) : rng.uniform(0, 0.45), positive ? rng.uniform(0, 0.5) : rng.uniform(0.5, 1)], positive, eventKey: `e${i}` });
+    }
+    assert.equal(fitEvidence(samples).weights[1], 0, 'left free, the wrong-way ramp is pinned at zero');
+    const fit = fitEvidence(samples, undefined, new Map([[1, 2]]));
+    assert.equal(fit.weights[1], 2);
+    assert.ok(fit.weights[0] > 3, `informative weight ${fit.weights[0]}`);
+    assert.throws(() => fitEvidence(samples, undefined, new Map([[2, 1]])), /fixed weight 1 for term 2 of 2/);
+    assert.throws(() => fitEvidence(samples, undefined, new Map([[0, -1]])), /fixed weight -1 for term 0/);
+  });
+
   it('counts an event once, by its best sample', function () {
     const samples: FitSample[] = [
       { x: [0], positive: true, eventKey: 'a' },
