@@ -259,7 +259,7 @@ describe('GlassBreakDetector', function () {
 
   it('scores dropped coins, whose ring leaves 1–3 kHz empty, under a display case\'s 0.9 for the sound alone', function () {
     // Seeds whose holdout dropped object is a handful of coins (the holdout's own variant); before the hfMidDb
-    // term weighed 4.2, each had a candidate scoring 0.98 on its sound alone.
+    // term weighed 4.2, each had a candidate scoring 0.98–0.99 on its sound alone.
     for (const seed of [4, 8, 39]) {
       const c = confuserCase(seed, 'dropped_object', 20, 'quiet_gallery', 'holdout');
       assert.equal((c.params as { kind?: string }).kind, 'coins', c.id);
