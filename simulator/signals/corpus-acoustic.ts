@@ -66,7 +66,11 @@ const TAIL_S = 0.4;
 const MAX_EVENT_S = 3;
 const MAX_EVENT_DBFS = -15;
 
-export function acousticCorpus(options: CorpusOptions): LabelledCase[] {
+/**
+ * The labelled acoustic corpus of a seed. `only`: build just the cases of these numbers (the `#n` that ends
+ * each id), each the same as in the whole corpus (every case draws from its own fork of the seed's stream).
+ */
+export function acousticCorpus(options: CorpusOptions, only?: ReadonlySet<number>): LabelledCase[] {
   const set: ParamSet = options.holdout ? 'holdout' : 'default';
   const full = options.size === 'full';
   const master = new Rng((options.seed ^ (options.holdout ? 0x5eed0b1e : 0x0ac0571c)) >>> 0);
@@ -80,11 +84,13 @@ export function acousticCorpus(options: CorpusOptions): LabelledCase[] {
     for (const levelDb of GLASS_LEVELS_DB[options.size]) {
       for (let rep = 0; rep < repeats * AMBIENT_PROFILES.length; rep++) {
         const rng = master.fork();
+        const number = serial++;
+        if (only !== undefined && !only.has(number)) continue;
         const profile = profileFor(rep);
         const params = drawGlassBreakParams(rng, set, glass);
         const event = glassBreak(rng, params);
         cases.push(placeEvent(rng, set, {
-          id: `glass_break/${glass}/+${levelDb}dB/${profile}/#${serial++}`,
+          id: `glass_break/${glass}/+${levelDb}dB/${profile}/#${number}`,
           threat: 'glass_break', group: 'glass_break', profile, levelDb, event, params,
         }));
       }
@@ -97,12 +103,14 @@ export function acousticCorpus(options: CorpusOptions): LabelledCase[] {
     for (const loudness of ['realistic', 'loud'] as const) {
       for (let rep = 0; rep < confuserRepeats * (full ? AMBIENT_PROFILES.length : 1); rep++) {
         const rng = master.fork();
+        const number = serial++;
+        if (only !== undefined && !only.has(number)) continue;
         const profile = profileFor(rep + classIndex + (loudness === 'loud' ? 1 : 0));
         const [low, high] = loudness === 'realistic' ? spec.realisticDb : spec.loudDb;
         const levelDb = Math.round(rng.uniform(low, high));
         const { signal, params } = spec.make(rng, set);
         cases.push(placeEvent(rng, set, {
-          id: `${name}/${loudness}/+${levelDb}dB/${profile}/#${serial++}`,
+          id: `${name}/${loudness}/+${levelDb}dB/${profile}/#${number}`,
           threat: null, group: name, profile, levelDb, event: signal, params: { ...params, loudness },
         }));
       }
@@ -111,10 +119,12 @@ export function acousticCorpus(options: CorpusOptions): LabelledCase[] {
   // Ambient alone.
   for (let rep = 0; rep < (full ? 4 : 1) * AMBIENT_PROFILES.length; rep++) {
     const rng = master.fork();
+    const number = serial++;
+    if (only !== undefined && !only.has(number)) continue;
     const profile = profileFor(rep);
     const ambientParams = drawAmbientParams(rng, set, profile, full ? 8 : 5);
     cases.push({
-      id: `ambient/${profile}/#${serial++}`,
+      id: `ambient/${profile}/#${number}`,
       sensor: 'acoustic', threat: null, group: 'ambient', onsetS: null, endS: null,
       signal: ambient(rng, ambientParams),
       params: flatten({ profile, floorDbfs: ambientParams.floorDbfs }),

@@ -52,4 +52,17 @@ describe('acoustic corpus', function () {
     const holdout = sharedCorpus({ seed: 1, holdout: true, size: 'small' });
     assert.notDeepEqual(holdout[0].params, a[0].params);
   });
+
+  it('builds only the cases asked for by number, each the same as in the whole corpus', function () {
+    const whole = sharedCorpus({ seed: 1, holdout: true, size: 'small' });
+    // A break, a confuser and the last ambient case.
+    const numbers = [whole.findIndex((c) => c.threat !== null), whole.findIndex((c) => c.threat === null), whole.length - 1];
+    const some = acousticCorpus({ seed: 1, holdout: true, size: 'small' }, new Set(numbers));
+    assert.deepEqual(some.map((c) => c.id), numbers.map((n) => whole[n].id));
+    some.forEach((c, i) => {
+      assert.ok(c.id.endsWith(`#${numbers[i]}`), c.id);
+      assert.deepEqual(c.signal.data, whole[numbers[i]].signal.data, c.id);
+      assert.deepEqual(c.params, whole[numbers[i]].params, c.id);
+    });
+  });
 });
