@@ -52,6 +52,7 @@ export interface GlassBreakOptions {
   flexBonus: number;
   minScoreWithoutFlex: number;
   flexOnsetReliefDb: number;
+  flexFullG: number;
 }
 
 export const GLASS_BREAK_OPTION_SPECS: OptionSpecs<GlassBreakOptions> = {
@@ -70,9 +71,10 @@ export const GLASS_BREAK_OPTION_SPECS: OptionSpecs<GlassBreakOptions> = {
   flexWindowMs: { kind: 'number', default: 300, unit: 'ms', min: 0, max: 2000, doc: 'A pane flex reported by the accelerometer within this time of the onset corroborates the break (after the onset, flexAfterOnsetMs at most).' },
   flexAfterOnsetMs: { kind: 'number', default: 60, unit: 'ms', min: 0, max: 2000, doc: 'Latest a corroborating flex may come after the sound\'s onset. The blow that breaks a pane flexes it as the sound begins (the node times both sensors\' blocks by its own clock; the margin covers their jitter and a flex that crosses the threshold on a later swing); a flex this much later is a later blow, such as the second knock of a series, whose gaps start near 100 ms.' },
   requireFlex: { kind: 'boolean', default: false, doc: 'Alarm only when the accelerometer on the same pane saw it flex (dual technology).' },
-  flexBonus: { kind: 'number', default: 0.4, unit: 'ratio', min: 0, max: 0.5, doc: 'Score added when the pane flex corroborates the break (0.4: with the flex, an acoustic score of 0.1 suffices, as in flex-gated dual-technology sensors).' },
+  flexBonus: { kind: 'number', default: 0.4, unit: 'ratio', min: 0, max: 0.5, doc: 'Score added when the pane flex corroborates the break (0.4: with a flex of flexFullG or more, an acoustic score of 0.1 suffices, as in flex-gated dual-technology sensors).' },
   minScoreWithoutFlex: { kind: 'number', default: 0.5, unit: 'ratio', min: 0.05, max: 1, doc: 'Score the sound alone needs when no pane flex corroborates it (and minScore as well). 0.9 where the accelerometer sits on the glass it protects: a break of that glass flexes it, so a missing flex counts against a break as much as a flex counts for one.' },
   flexOnsetReliefDb: { kind: 'number', default: 4, unit: 'dB', min: 0, max: 12, doc: 'How much lower both onset gates (onsetDb, onsetRiseDb) stand for a sound whose onset the accelerometer saw flex the pane (flexWindowMs, flexAfterOnsetMs): its candidate opens when the flex report arrives, from the sound\'s own onset (up to 128 ms back). 0: off.' },
+  flexFullG: { kind: 'number', default: 0.8, unit: 'g', min: 0, max: 16, doc: 'Flex peak (vector, at the sensor) from which the flex adds all of flexBonus; a weaker one adds it in proportion. A knuckle\'s knock or a bass note flexes a pane by a tenth of a g, the blow that breaks it by about 0.8 g and more (docs/detectors-acoustic.md, round 10). 0: every flex adds all of it.' },
 };
 
 /**
@@ -902,11 +904,13 @@ export class GlassBreakDetector implements Detector {
 /**
  * The score a candidate's figures are judged by (against minScore). With the flex, the blow is the
  * accelerometer's to show, so the sound counts for the shatter alone (evidenceLogOdds' `blowShown`), and
- * the flex adds its bonus.
+ * the flex adds its bonus, in proportion to its peak under flexFullG: a weak flex shows that the pane was
+ * touched, hardly that it was struck hard enough to break.
  */
 export function decisionScore(f: GlassBreakFeatures, o: Readonly<GlassBreakOptions>): number {
   if (f.flex !== 1) return f.acousticScore;
-  return Math.min(1, logistic(evidenceLogOdds(f, true)) + o.flexBonus);
+  const strength = o.flexFullG > 0 && f.flexPeakG < o.flexFullG ? f.flexPeakG / o.flexFullG : 1;
+  return Math.min(1, logistic(evidenceLogOdds(f, true)) + o.flexBonus * strength);
 }
 
 function logistic(logOdds: number): number {

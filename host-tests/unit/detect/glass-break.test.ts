@@ -10,13 +10,15 @@ import { GLASS_EVIDENCE_BIAS, GLASS_EVIDENCE_LIMITS, GLASS_EVIDENCE_TERMS, evide
 import type { LabelledCase } from '../../../simulator/signals/corpus';
 import { GLASS_TYPES, drawGlassBreakParams, glassBreak } from '../../../simulator/signals/acoustic/glass-break';
 import { Rng } from '../../../simulator/signals/rng';
-import { CONFUSER_CLASSES, placeEvent } from '../../../simulator/signals/corpus-acoustic';
-import { evaluateCase } from '../../../simulator/eval/evaluate';
+import { CONFUSER_CLASSES, acousticCorpus, placeEvent } from '../../../simulator/signals/corpus-acoustic';
+import { evaluateCase, paneFlexes } from '../../../simulator/eval/evaluate';
+import { roleConfig } from '../../../simulator/eval/sensor-pipeline';
 import { judgeCase } from '../../../simulator/eval/score';
 import { confuserCase, glassCase, knockedGlassCase, toCounts } from '../../helpers/acoustic-cases';
 import { runAcoustic, splitBlocks } from '../../xs/cases/acoustic-case';
 import { microphoneOnlyConfig } from '../../helpers/microphone-only';
 import type { Detection } from '../../../firmware/detect/types';
+import type { NodeConfig } from '../../../firmware/node/config';
 
 /** Log-odds of the evidence terms that stand for the blow (counted in full when the pane flexed). */
 const BLOW_LOG_ODDS = GLASS_EVIDENCE_TERMS.reduce((sum, t) => sum + (t.blow === true ? t.weight : 0), 0);
@@ -165,6 +167,49 @@ describe('GlassBreakDetector', function () {
     assert.equal(detect(clear, { ...gated, flexAfterOnsetMs: 300 }, 256, clearOnsetMs + after + 40).length, 1, 'unless allowed');
     const [alone] = detect(clear, {}, 256, clearOnsetMs + after + 40);
     assert.equal(alone.features.flex, 0, 'reported as no flex');
+  });
+
+  it('adds flexBonus in proportion to the flex\'s peak under flexFullG, in full from it', function () {
+    // A float pane 10 dB over a busy gallery; a bonus small enough that the score stays under 1.
+    const quieter = glassCase(201, 'float', 10, 'busy_gallery');
+    const onsetMs = (quieter.onsetS as number) * 1000;
+    const fullG = GLASS_BREAK_OPTION_SPECS.flexFullG.default;
+    const bonus = 0.2;
+    const scored = (peakG: number, options: Partial<GlassBreakOptions> = {}): Detection => {
+      const detector = new GlassBreakDetector({ requireFlex: true, minScore: 0.05, flexBonus: bonus, ...options });
+      const found: Detection[] = [];
+      feedBlocks(quieter.signal, { unitsPerCount: 1 / 32768, blockFrames: 256 }, (block) => {
+        if (block.t0Ms <= onsetMs + 10 && onsetMs + 10 < block.t0Ms + (block.frames * 1000) / block.rateHz) detector.noteFlex(onsetMs + 10, peakG);
+        for (const d of detector.push(block)) found.push({ ...d, features: { ...d.features } });
+      });
+      assert.equal(found.length, 1, `a flex of ${peakG} g`);
+      return found[0];
+    };
+    const strong = scored(fullG);
+    const shatterAlone = 1 / (1 + Math.exp(-evidenceLogOdds(strong.features as GlassBreakFeatures, true)));
+    assert.ok(shatterAlone + bonus < 1, `the shatter alone scores ${shatterAlone}: the bonus shows`);
+    assert.ok(Math.abs(strong.score - (shatterAlone + bonus)) < 1e-12);
+    assert.ok(Math.abs(scored(4 * fullG).score - (shatterAlone + bonus)) < 1e-12, 'no more for a stronger flex');
+    const knock = scored(fullG / 8);
+    assert.equal(knock.features.flexPeakG, fullG / 8);
+    assert.ok(Math.abs(knock.score - (shatterAlone + bonus / 8)) < 1e-12, `a knuckle's knock: ${knock.score}`);
+    assert.ok(Math.abs(scored(fullG / 8, { flexFullG: 0 }).score - (shatterAlone + bonus)) < 1e-12, 'flexFullG 0: every flex in full');
+  });
+
+  it('does not alarm a window on the knock series and the band that flex its pane weakly (holdout seeds 13 and 10)', function () {
+    this.timeout(60000);
+    const window = roleConfig('window');
+    const fullBonus: NodeConfig = { ...window, detectors: { ...window.detectors, glassBreak: { ...window.detectors.glassBreak, flexFullG: 0 } } };
+    for (const [seed, number, group] of [[13, 432, 'pane_knock'], [10, 343, 'music']] as const) {
+      const [c] = acousticCorpus({ seed, holdout: true, size: 'full' }, new Set([number]));
+      assert.equal(c.group, group, c.id);
+      const pane = { set: 'holdout', seed } as const;
+      const flexes = paneFlexes(c, window, pane);
+      assert.ok(flexes.length > 0 && flexes.every((f) => f.peakG < 0.2), `${c.id}: flexes ${JSON.stringify(flexes)}`);
+      assert.deepEqual(evaluateCase(c, { config: window, pane }).detections, [], c.id);
+      // Before round 10 every flex added all of flexBonus, and these alarmed.
+      assert.equal(evaluateCase(c, { config: fullBonus, pane }).detections.length, 1, `${c.id} with flexFullG 0`);
+    }
   });
 
   it('flex lifts a break whose acoustic evidence alone falls short over the threshold', function () {

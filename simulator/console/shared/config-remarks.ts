@@ -15,9 +15,9 @@ export function configRemarks(config: Record<string, unknown> | undefined): Map<
   const mounted = typeof surface === 'string' ? `a ${role} node mounted on its ${surface}` : `a ${role} node`;
   remarks.set('detectors.glassBreak.requireFlex', glass.requireFlex
     ? `dual technology (${mounted}): a glass break alarms only when the accelerometer saw the pane flex ${flexSpan(glass)}; ` +
-      'walk test: thump the pane and sound the simulator together'
+      `walk test: thump the pane and sound the simulator together${fullFlex(glass, ' (a thump under ', ' g adds only its share of the bonus)')}`
     : `the microphone decides (${mounted}); a pane flex ${flexSpan(glass)} adds ${num(glass.flexBonus)} to the score` +
-      withoutFlex(glass));
+      fullFlex(glass, ' (a flex under ', ' g its share)') + withoutFlex(glass));
   return remarks;
 }
 
@@ -27,6 +27,12 @@ function flexSpan(glass: Record<string, unknown>): string {
   const after = glass.flexAfterOnsetMs;
   const firstMs = typeof before === 'number' && typeof after === 'number' ? Math.min(before, after) : after;
   return `in the ${num(before)} ms before the sound or its first ${num(firstMs)} ms`;
+}
+
+/** Where a weaker flex adds only part of flexBonus (flexFullG; 0: none). */
+function fullFlex(glass: Record<string, unknown>, before: string, after: string): string {
+  const fullG = glass.flexFullG;
+  return typeof fullG === 'number' && fullG > 0 ? `${before}${num(fullG)}${after}` : '';
 }
 
 /** The stricter bar for the sound alone, where it is stricter than minScore (a display case on its glass). */
