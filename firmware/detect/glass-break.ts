@@ -18,8 +18,8 @@
  *    glass-break-evidence.ts, whose logistic is the acoustic score; hard limits veto what is certainly no
  *    break (a ringing body, a sound centred below 3 kHz, a click shorter than any shatter). Flex of the
  *    pane reported by the accelerometer from `flexWindowMs` before the onset to `flexAfterOnsetMs` after it
- *    adds `flexBonus` (or is required, with `requireFlex`); without it the sound alone needs
- *    `minScoreWithoutFlex` as well.
+ *    adds `flexBonus`, in full from a peak of `flexFullG` (or is required, with `requireFlex`); without it
+ *    the sound alone needs `minScoreWithoutFlex` as well.
  * Nothing is allocated after construction: the result array and its Detection are reused.
  */
 import type { SampleBlock } from '../ports';
