@@ -32,6 +32,9 @@ export interface FitResult {
 }
 
 const NEWTON_STEPS = 40;
+const MAX_HALVINGS = 30;
+/** A Newton step moving no variable by more than this ends the steps. */
+const CONVERGED_STEP = 1e-9;
 const PIN_PASSES = 6;
 
 /**
@@ -101,7 +104,11 @@ export function quantile(values: readonly number[], q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
 }
 
-/** Newton steps of weighted, L2-regularised logistic regression over the free variables of `w` (in place). */
+/**
+ * Newton steps of weighted, L2-regularised logistic regression over the free variables of `w` (in place).
+ * Each step is halved until the loss falls: a full step from far off (a weight fixed by hand puts the start
+ * there) can overshoot into saturated scores whose gradient points further out, and the fit runs away.
+ */
 function newton(samples: readonly FitSample[], sampleWeight: readonly number[], w: number[], free: readonly boolean[], l2: number): void {
   const dims = w.length;
   const index: number[] = [];
@@ -128,8 +135,34 @@ function newton(samples: readonly FitSample[], sampleWeight: readonly number[], 
       h[a][a] += l2;
     }
     const delta = solve(h, g);
-    for (let a = 0; a < n; a++) w[index[a]] -= delta[a];
+    const before = loss(samples, sampleWeight, w, l2);
+    const start = index.map((j) => w[j]);
+    let stepSize = 1;
+    for (let halving = 0; ; halving++) {
+      for (let a = 0; a < n; a++) w[index[a]] = start[a] - stepSize * delta[a];
+      if (loss(samples, sampleWeight, w, l2) <= before) break;
+      if (halving === MAX_HALVINGS) {
+        // No step along the direction lowers the loss: at the optimum to rounding.
+        for (let a = 0; a < n; a++) w[index[a]] = start[a];
+        return;
+      }
+      stepSize /= 2;
+    }
+    if (stepSize * Math.max(...delta.map(Math.abs)) < CONVERGED_STEP) return;
   }
+}
+
+/** The weighted logistic loss plus the L2 penalty on the weights (not the bias), as `newton` minimises it. */
+function loss(samples: readonly FitSample[], sampleWeight: readonly number[], w: readonly number[], l2: number): number {
+  let sum = 0;
+  samples.forEach((s, i) => {
+    const z = score(s.x, w);
+    const margin = s.positive ? z : -z;
+    // log(1 + e^−margin) without overflow either way.
+    sum += sampleWeight[i] * (margin > 0 ? Math.log1p(Math.exp(-margin)) : -margin + Math.log1p(Math.exp(margin)));
+  });
+  for (let j = 0; j < w.length - 1; j++) sum += (l2 / 2) * w[j] * w[j];
+  return sum;
 }
 
 /** Solves m·x = v for symmetric positive definite m (Gaussian elimination with partial pivoting). */

@@ -55,6 +55,35 @@ describe('evidence fit (tune:glass-break)', function () {
     assert.throws(() => fitEvidence(samples, undefined, new Map([[0, -1]])), /fixed weight -1 for term 0/);
   });
 
+  it('reaches the optimum from a start far off (a large weight fixed by hand), where full Newton steps overshoot', function () {
+    // Ramp 1 is 1 for every sample: its fixed weight of 40 starts every score at 40, in the logistic's flat tail;
+    // the bias must absorb it. At the optimum of one round (no reweighting) the loss's gradient vanishes in every
+    // free variable that ended above zero and in the bias.
+    const rng = new Rng(5);
+    const samples: FitSample[] = [];
+    for (let i = 0; i < 400; i++) {
+      const positive = i % 2 === 0;
+      samples.push({ x: [positive ? rng.uniform(0.35, 1) : rng.uniform(0, 0.65), 1, rng.next()], positive, eventKey: `e${i}` });
+    }
+    const l2 = 1;
+    const fit = fitEvidence(samples, { l2, rounds: 1, recallQuantile: 0.02, hardMarginLogOdds: 1 }, new Map([[1, 40]]));
+    assert.equal(fit.weights[1], 40);
+    assert.ok(fit.bias < -35 && fit.bias > -60, `the bias absorbs the fixed weight: ${fit.bias}`);
+    const w = [...fit.weights, fit.bias];
+    const gradient = [0, 0, 0, 0];
+    for (const s of samples) {
+      const residual = 1 / (1 + Math.exp(-score(s.x, w))) - (s.positive ? 1 : 0);
+      s.x.forEach((v, j) => (gradient[j] += residual * v));
+      gradient[3] += residual;
+    }
+    for (const j of [0, 2]) if (fit.weights[j] > 0) gradient[j] += l2 * fit.weights[j];
+    assert.ok(fit.weights[0] > 2, `informative weight ${fit.weights[0]}`);
+    for (const j of [0, 2, 3]) {
+      if (j !== 3 && fit.weights[j] === 0) continue;
+      assert.ok(Math.abs(gradient[j]) < 1e-6, `gradient in variable ${j}: ${gradient[j]}`);
+    }
+  });
+
   it('counts an event once, by its best sample', function () {
     const samples: FitSample[] = [
       { x: [0], positive: true, eventKey: 'a' },
