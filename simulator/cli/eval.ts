@@ -1,6 +1,7 @@
 /**
  * `npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N]
- *  [--seeds COUNT] [--role display_case|window|balcony | --config FILE.json] [--flex | --pane | --no-flex] [--json]`
+ *  [--seeds COUNT] [--role display_case|window|balcony | --config FILE.json] [--flex | --pane | --no-flex]
+ *  [--joint-loss-db DB] [--json]`
  *
  * Builds the labelled corpus of each sensor (all three without --sensor) from the signal library with
  * the seed (with --seeds, the corpora of COUNT consecutive seeds from it, pooled: rates of rare
@@ -10,7 +11,9 @@
  * the accelerometer at every glass break (the best case); --pane models the accelerometer on the pane instead
  * (simulator/signals/pane-motion.ts: the blow that breaks it, the sound of every case, door slams through
  * the wall) and runs the vibration pipeline's flex reports into the glass-break detector, as a node does;
- * --no-flex reports no flex at all (the accelerometer felt nothing: a blow on another pane than the node's).
+ * --no-flex reports no flex at all (the accelerometer felt nothing: a blow on another pane than the node's);
+ * --joint-loss-db DB models the pane with the node on another pane of the case than the one struck, every
+ * strike reaching it DB weaker through the case's joints.
  * --config runs a node configuration (as classify --config takes it: a configuration, a patch over the role's
  * defaults, or a cmd/config request) instead of the role's defaults. --json prints one JSON object (the last
  * and only line).
@@ -23,6 +26,7 @@ import type { SensorChannel } from '../signals/corpus';
 import { runEval, type SensorReport } from '../eval/evaluate';
 import { reportText } from '../eval/report-text';
 import { SENSOR_CHANNELS } from '../eval/sensor-pipeline';
+import { MAX_JOINT_LOSS_DB } from '../signals/pane-motion';
 
 interface Args {
   sensors: readonly SensorChannel[];
@@ -35,13 +39,14 @@ interface Args {
   flex: boolean;
   pane: boolean;
   noFlex: boolean;
+  jointLossDb: number;
   json: boolean;
 }
 
 class UsageError extends Error {}
 class HelpRequested extends Error {}
 
-const USAGE = 'usage: npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N] [--seeds COUNT] [--role ROLE | --config FILE.json] [--flex | --pane | --no-flex] [--json]';
+const USAGE = 'usage: npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N] [--seeds COUNT] [--role ROLE | --config FILE.json] [--flex | --pane | --no-flex] [--joint-loss-db DB] [--json]';
 const HELP = `${USAGE}
 
 Builds the labelled corpus of each sensor from the signal library, runs it through the pipelines of a
@@ -62,6 +67,8 @@ confuser class and detection latency.
                          --config docs/examples/window-microphone-only.json
   --no-flex              glass break: no flex at all, the accelerometer felt nothing (a blow on another
                          pane than the node's); the default for other configurations
+  --joint-loss-db DB     glass break, the pane modelled: the node on another pane of the case than the
+                         one struck; a blow or knock reaches it DB weaker through the joints (0..${MAX_JOINT_LOSS_DB})
   --json                 one JSON object instead of the tables
   --help                 this text
 
@@ -69,7 +76,7 @@ Exit status 0 whatever the figures, 2 on a usage error. More: docs/classificatio
 `;
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { sensors: SENSOR_CHANNELS, holdout: false, size: 'full', seed: 1, seeds: 1, role: undefined, configFile: undefined, flex: false, pane: false, noFlex: false, json: false };
+  const args: Args = { sensors: SENSOR_CHANNELS, holdout: false, size: 'full', seed: 1, seeds: 1, role: undefined, configFile: undefined, flex: false, pane: false, noFlex: false, jointLossDb: 0, json: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (allowed?: readonly string[]): string => {
@@ -94,6 +101,12 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === '--flex') args.flex = true;
     else if (arg === '--pane') args.pane = true;
     else if (arg === '--no-flex') args.noFlex = true;
+    else if (arg === '--joint-loss-db') {
+      const v = value();
+      const db = /^\d+(\.\d+)?$/.test(v) ? Number(v) : Number.NaN;
+      if (!(db <= MAX_JOINT_LOSS_DB)) throw new UsageError(`--joint-loss-db must be a number of dB from 0 to ${MAX_JOINT_LOSS_DB}, not '${v}'`);
+      args.jointLossDb = db;
+    }
     else if (arg === '--json') args.json = true;
     else if (arg === '--help') throw new HelpRequested();
     else throw new UsageError(`unknown argument '${arg}'`);
@@ -105,6 +118,10 @@ function parseArgs(argv: readonly string[]): Args {
   }
   if (args.role !== undefined && args.configFile !== undefined) throw new UsageError('give --role or --config (whose role it runs), not both');
   if (flexFlags.length > 1) throw new UsageError(`${flexFlags.map((f) => `${f} (${meaning[f]})`).join(' and ')} exclude each other`);
+  if (args.jointLossDb > 0) {
+    if (!args.sensors.includes('acoustic')) throw new UsageError('--joint-loss-db models the pane\'s flex for glass break: it needs --sensor acoustic (or no --sensor)');
+    if (args.flex || args.noFlex) throw new UsageError(`--joint-loss-db models the pane's accelerometer: it excludes ${flexFlags[0]} (${meaning[flexFlags[0] as string]})`);
+  }
   return args;
 }
 
@@ -136,7 +153,7 @@ function main(): void {
       config = loaded.config;
     }
     try {
-      const { outcomes: _outcomes, ...figures } = runEval({ sensor, holdout: args.holdout, size: args.size, seed: args.seed, seeds: args.seeds, role: args.role, config, flex: args.flex && sensor === 'acoustic', pane: sensor !== 'acoustic' ? undefined : args.pane ? true : args.noFlex ? false : undefined });
+      const { outcomes: _outcomes, ...figures } = runEval({ sensor, holdout: args.holdout, size: args.size, seed: args.seed, seeds: args.seeds, role: args.role, config, flex: args.flex && sensor === 'acoustic', pane: sensor !== 'acoustic' ? undefined : args.pane ? true : args.noFlex ? false : undefined, jointLossDb: sensor === 'acoustic' ? args.jointLossDb : 0 });
       report = figures;
     } catch (error) {
       process.stderr.write(`eval: ${sensor}: ${error instanceof Error ? error.message : String(error)}\n`);

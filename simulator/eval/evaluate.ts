@@ -32,8 +32,17 @@ export interface CaseRunOptions {
    * Glass break only: the node's accelerometer on the pane, modelled (simulator/signals/pane-motion.ts) and
    * run through the vibration pipeline of the same configuration, whose flex reports reach the glass-break
    * detector as on the node. Confusers drive the pane too (their sound, knocks on it, a door slam through the wall).
+   * `jointLossDb`: the node on another pane of the case than the one struck (simulator/signals/pane-motion.ts).
    */
-  pane?: { set: 'default' | 'holdout'; seed: number };
+  pane?: PaneModel;
+}
+
+/** The pane's accelerometer as `paneFlexes` models it. */
+export interface PaneModel {
+  set: 'default' | 'holdout';
+  seed: number;
+  /** How much weaker a strike on the struck pane reaches the node's pane, dB (0: the node is on the struck pane). */
+  jointLossDb?: number;
 }
 
 export interface EvalOptions extends CorpusOptions {
@@ -54,6 +63,11 @@ export interface EvalOptions extends CorpusOptions {
    * as the node would run it.
    */
   pane?: boolean;
+  /**
+   * With the pane modelled (implied): the node on another pane of the case, every strike on the struck pane
+   * reaching it this much weaker, dB. Default 0.
+   */
+  jointLossDb?: number;
 }
 
 export interface SensorReport extends EvalReport {
@@ -69,6 +83,8 @@ export interface SensorReport extends EvalReport {
   seeds: number;
   flex: boolean;
   pane: boolean;
+  /** With the pane modelled: how much weaker a strike reached the node's pane, dB (0: on the struck pane). */
+  jointLossDb: number;
   /** Whether the configuration's glass-break detector alarms only on the pane's flex (acoustic). */
   flexRequired: boolean;
   /** Whether it holds a sound without the flex to a stricter score, minScoreWithoutFlex (acoustic). */
@@ -109,12 +125,14 @@ export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): 
   const seeds = options.seeds ?? 1;
   if (!Number.isInteger(seeds) || seeds < 1) throw new RangeError(`runEval: seeds must be a whole number ≥ 1, not ${seeds}`);
   const corpus = cases ?? pooledCorpus(options.sensor, options, seeds);
-  if (options.pane === true && options.sensor !== 'acoustic') throw new Error('pane modelling applies to the acoustic sensor');
+  const jointLossDb = options.jointLossDb ?? 0;
+  if ((options.pane === true || jointLossDb > 0) && options.sensor !== 'acoustic') throw new Error('pane modelling applies to the acoustic sensor');
+  if (jointLossDb > 0 && (options.pane === false || options.flex === true)) throw new Error('a joint loss needs the pane modelled');
   const required = options.sensor === 'acoustic' && flexRequired(config);
   const stricter = options.sensor === 'acoustic' && !required && flexDecides(config);
-  const pane = options.pane ?? ((required || stricter) && options.flex !== true);
+  const pane = options.pane ?? (jointLossDb > 0 || ((required || stricter) && options.flex !== true));
   const set: SensorReport['set'] = options.holdout ? 'holdout' : 'default';
-  const outcomes = corpus.map((c) => evaluateCase(c, { config, flex: options.flex, pane: pane ? { set, seed: options.seed } : undefined }));
+  const outcomes = corpus.map((c) => evaluateCase(c, { config, flex: options.flex, pane: pane ? { set, seed: options.seed, jointLossDb } : undefined }));
   return {
     sensor: options.sensor,
     role,
@@ -125,6 +143,7 @@ export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): 
     seeds: cases === undefined ? seeds : 1,
     flex: options.flex === true,
     pane,
+    jointLossDb: pane ? jointLossDb : 0,
     flexRequired: required,
     soundAloneStricter: stricter,
     ...scoreOutcomes(outcomes),
@@ -144,10 +163,10 @@ function pooledCorpus(sensor: SensorChannel, options: CorpusOptions, seeds: numb
 }
 
 /** The flexes the node's vibration pipeline reports for the pane's modelled motion during case `c`. */
-export function paneFlexes(c: LabelledCase, config: NodeConfig, pane: { set: 'default' | 'holdout'; seed: number }): { atMs: number; peakG: number }[] {
+export function paneFlexes(c: LabelledCase, config: NodeConfig, pane: PaneModel): { atMs: number; peakG: number }[] {
   // The same case gets the same pane motion whether its corpus runs alone or pooled (ids `s<seed>/…`).
   const key = /^s\d+\//.test(c.id) ? c.id : `s${pane.seed}/${c.id}`;
-  const motion = paneMotion(new Rng(hashSeed(key)), pane.set, c);
+  const motion = paneMotion(new Rng(hashSeed(key)), pane.set, c, pane.jointLossDb ?? 0);
   const flexes: { atMs: number; peakG: number }[] = [];
   const vibration = sensorPipeline('vibration', config, motion.signal.rateHz, (atMs, peakG) => flexes.push({ atMs, peakG }));
   replay(vibration, motion.signal, { unitsPerCount: sensorModel(motion.params.sensor).lsbG, blockFrames: accelerometerBlockFrames(motion.signal.rateHz) });

@@ -45,7 +45,8 @@ export function reportText(report: SensorReport): string {
       ? `   FLEX MODELLED (--flex): a pane flex is reported at every glass break's onset and never for a confuser, the best case; ${fusion}`
       : report.pane
         ? '   PANE MODELLED: the accelerometer on the pane (the blow that breaks it, every sound, door slams through the wall) ' +
-          `through the vibration pipeline, whose flex reports reach the glass-break detector; ${fusion}`
+          `through the vibration pipeline, whose flex reports reach the glass-break detector; ${fusion}` +
+          (report.jointLossDb > 0 ? `\n   ANOTHER PANE: the node sits on another pane of the case than the one struck; every blow and knock reaches it ${report.jointLossDb} dB weaker` : '')
         : `   microphone only (no pane flex)${report.flexRequired || report.soundAloneStricter ? `; ${fusion}` : ''}`);
     if (report.flex || report.pane) lines.push(`   microphone-only figures: --config ${MICROPHONE_ONLY_EXAMPLE}`);
   }

@@ -15,6 +15,12 @@
  *   tap to a light blow (the tapping and impact ranges of the set), ringing at the pane's modes.
  * - A door slam: the slam through the wall (the vibration library's door slam) at the onset.
  * Other confusers touch no pane: only their sound reaches it.
+ *
+ * With a joint loss (`jointLossDb` over 0) the node sits on another pane of the case than the one struck:
+ * every strike (the break's blow, the knocks) reaches the node's pane that much weaker through the case's
+ * joints, still ringing at the struck pane's modes; the sound drives the node's pane as before. How much a
+ * case's joints take is not known here (bonded or framed glass, the distance around the corner): the loss is
+ * what `eval --joint-loss-db` sweeps.
  */
 import type { ParamSet } from './acoustic/ranges';
 import { paneModesHz } from './acoustic/glass-break';
@@ -37,11 +43,22 @@ const PANE_THICKNESS_MM: readonly [number, number] = [4, 12];
 
 export interface PaneMotion {
   signal: Signal;
-  params: { sensor: string; thicknessMm: number; blowPeakG: number; knockPeakG: number; doorSlamPeakG: number; airbornePeakG: number };
+  /** Peaks at the node: `blowPeakG` and `knockPeakG` after the joint loss, if any. */
+  params: {
+    sensor: string; thicknessMm: number; jointLossDb: number; blowPeakG: number; knockPeakG: number; doorSlamPeakG: number; airbornePeakG: number;
+  };
 }
 
-export function paneMotion(rng: Rng, set: ParamSet, c: LabelledCase): PaneMotion {
+/** Largest joint loss `paneMotion` takes, dB (60 dB leaves a shock of 16 g at 16 mg, under any sensor's noise). */
+export const MAX_JOINT_LOSS_DB = 60;
+
+export function paneMotion(rng: Rng, set: ParamSet, c: LabelledCase, jointLossDb = 0): PaneMotion {
   if (c.sensor !== 'acoustic') throw new Error(`paneMotion: ${c.id} is a ${c.sensor} case, not an acoustic one`);
+  if (!(jointLossDb >= 0 && jointLossDb <= MAX_JOINT_LOSS_DB)) {
+    throw new RangeError(`paneMotion: jointLossDb must lie in 0..${MAX_JOINT_LOSS_DB} dB, not ${jointLossDb}`);
+  }
+  // Applied after every draw, so a case's motion differs between losses only by the strikes' strength.
+  const jointGain = 10 ** (-jointLossDb / 20);
   const ranges: MotionRanges = set === 'holdout' ? HOLDOUT_MOTION_RANGES : DEFAULT_MOTION_RANGES;
   const durationS = c.signal.data.length / c.signal.rateHz;
   const scene = new MotionScene(rng, drawScene(rng, ranges.impact.scene, MOTION_RATE_HZ, durationS));
@@ -65,7 +82,7 @@ export function paneMotion(rng: Rng, set: ParamSet, c: LabelledCase): PaneMotion
 
   let blowPeakG = 0;
   if (isBreak && c.onsetS !== null) {
-    blowPeakG = logUniform(rng, [ranges.impact.blowPeakG.medium[0], ranges.impact.shockPeakG[1]]);
+    blowPeakG = jointGain * logUniform(rng, [ranges.impact.blowPeakG.medium[0], ranges.impact.shockPeakG[1]]);
     strikePane(rng, scene, normal, paneModesOf(c, ''), c.onsetS, blowPeakG, rng.uniform(0.5, 3), rng.uniform(0.05, 0.2));
   }
 
@@ -74,7 +91,7 @@ export function paneMotion(rng: Rng, set: ParamSet, c: LabelledCase): PaneMotion
   if (c.group === 'pane_knock' && c.onsetS !== null) {
     const modes = paneModesOf(c, 'pane.');
     for (let k = 0; k < Number(c.params.knocks); k++) {
-      const peakG = logUniform(rng, [ranges.confusers.tapping.peakG[0], ranges.impact.blowPeakG.light[1]]);
+      const peakG = jointGain * logUniform(rng, [ranges.confusers.tapping.peakG[0], ranges.impact.blowPeakG.light[1]]);
       knockPeakG = Math.max(knockPeakG, peakG);
       strikePane(rng, scene, normal, modes, c.onsetS + k * Number(c.params.gapS), peakG, rng.uniform(1, 5), rng.uniform(0.01, 0.05));
     }
@@ -88,7 +105,7 @@ export function paneMotion(rng: Rng, set: ParamSet, c: LabelledCase): PaneMotion
   }
   return {
     signal: scene.render(rng),
-    params: { sensor: scene.params.sensor, thicknessMm, blowPeakG, knockPeakG, doorSlamPeakG, airbornePeakG },
+    params: { sensor: scene.params.sensor, thicknessMm, jointLossDb, blowPeakG, knockPeakG, doorSlamPeakG, airbornePeakG },
   };
 }
 

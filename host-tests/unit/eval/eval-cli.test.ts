@@ -67,14 +67,17 @@ describe('eval command (npm run --silent eval)', function () {
   });
 
   it('runs a display case on its glass with its accelerometer on the pane; --no-flex takes every flex away and leaves the sound alone its stricter bar', function () {
-    type Report = { sensors: { acoustic: { role: string; pane: boolean; flex: boolean; flexRequired: boolean; soundAloneStricter: boolean; summary: { detected: number; threatCases: number } } } };
+    type Report = { sensors: { acoustic: { role: string; pane: boolean; jointLossDb: number; flex: boolean; flexRequired: boolean; soundAloneStricter: boolean; summary: { detected: number; threatCases: number } } } };
     const run = (...args: string[]): Report['sensors']['acoustic'] => {
       const result = evalCommand('--sensor', 'acoustic', '--size', 'small', '--role', 'display_case', '--json', ...args);
       assert.equal(result.status, 0, result.stderr);
       return (JSON.parse(result.stdout) as Report).sensors.acoustic;
     };
-    const [asMounted, felt] = [run(), run('--no-flex')];
+    const [asMounted, felt, far] = [run(), run('--no-flex'), run('--joint-loss-db', '60')];
     assert.deepEqual([asMounted.role, asMounted.pane, asMounted.flexRequired, asMounted.soundAloneStricter], ['display_case', true, false, true]);
+    assert.deepEqual([asMounted.jointLossDb, far.pane, far.jointLossDb], [0, true, 60]);
+    // A blow 60 dB weaker flexes the node's pane by 16 mg at most, under impact.flexThresholdG: as if no flex came.
+    assert.equal(far.summary.detected, felt.summary.detected);
     assert.deepEqual([felt.pane, felt.flex, felt.soundAloneStricter], [false, false, true]);
     assert.ok(felt.summary.detected < asMounted.summary.detected,
       `without the flex ${felt.summary.detected}, with it ${asMounted.summary.detected} of ${asMounted.summary.threatCases} breaks`);
@@ -96,7 +99,7 @@ describe('eval command (npm run --silent eval)', function () {
     const result = evalCommand('--sensor', 'acoustic', '--help');
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^usage: npm run --silent eval -- /);
-    for (const option of ['--sensor', '--holdout', '--size', '--seed N', '--seeds COUNT', '--role', '--config', '--flex', '--pane', '--no-flex', '--json', '--help']) {
+    for (const option of ['--sensor', '--holdout', '--size', '--seed N', '--seeds COUNT', '--role', '--config', '--flex', '--pane', '--no-flex', '--joint-loss-db DB', '--json', '--help']) {
       assert.ok(result.stdout.includes(`  ${option}`), option);
     }
     assert.match(result.stdout, /docs\/examples\/window-microphone-only\.json/);
@@ -114,6 +117,10 @@ describe('eval command (npm run --silent eval)', function () {
       [['--sensor', 'acoustic', '--flex', '--pane'], /--flex .* and --pane .* exclude each other/],
       [['--sensor', 'acoustic', '--pane', '--no-flex'], /--pane \(the accelerometer modelled\) and --no-flex \(no flex at all\) exclude each other/],
       [['--sensor', 'tilt', '--no-flex'], /--no-flex models the pane's flex for glass break/],
+      [['--sensor', 'acoustic', '--joint-loss-db', '-3'], /--joint-loss-db must be a number of dB from 0 to 60, not '-3'/],
+      [['--sensor', 'acoustic', '--joint-loss-db', '61'], /--joint-loss-db must be a number of dB from 0 to 60, not '61'/],
+      [['--sensor', 'acoustic', '--joint-loss-db', '20', '--no-flex'], /--joint-loss-db models the pane's accelerometer: it excludes --no-flex \(no flex at all\)/],
+      [['--sensor', 'tilt', '--joint-loss-db', '20'], /--joint-loss-db models the pane's flex for glass break/],
       [['--frobnicate'], /unknown argument '--frobnicate'/],
       [['--sensor', 'acoustic', '--role', 'balcony', '--size', 'small'], /acoustic: the balcony configuration runs no acoustic pipeline: detectors.glassBreak.enabled is false/],
     ] as const) {

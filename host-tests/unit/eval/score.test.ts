@@ -76,7 +76,7 @@ describe('eval scoring', function () {
   });
 
   it('labels the table with the parameter set, and says so loudly when the flex is modelled', function () {
-    const base = { sensor: 'acoustic' as const, role: 'window' as const, defaultConfig: true, size: 'small' as const, seed: 1, seeds: 1, pane: false, flexRequired: false, soundAloneStricter: false, seconds: 1, ...scoreOutcomes([]) };
+    const base = { sensor: 'acoustic' as const, role: 'window' as const, defaultConfig: true, size: 'small' as const, seed: 1, seeds: 1, pane: false, jointLossDb: 0, flexRequired: false, soundAloneStricter: false, seconds: 1, ...scoreOutcomes([]) };
     const holdout = reportText({ ...base, set: 'holdout', flex: true });
     assert.match(holdout, /HOLDOUT parameter set \(ranges the defaults were NOT tuned on/);
     assert.match(holdout, /FLEX MODELLED \(--flex\)/);
@@ -91,5 +91,8 @@ describe('eval scoring', function () {
     assert.match(reportText({ ...base, set: 'default', flex: false, pane: true }), /a flex adds flexBonus to the score$/m);
     assert.match(reportText({ ...base, set: 'default', flex: false, pane: true, soundAloneStricter: true }),
       /a flex adds flexBonus to the score; without one the sound alone needs minScoreWithoutFlex$/m);
+    assert.doesNotMatch(dual, /ANOTHER PANE/);
+    assert.match(reportText({ ...base, set: 'default', flex: false, pane: true, flexRequired: true, jointLossDb: 20 }),
+      /ANOTHER PANE: the node sits on another pane of the case than the one struck; every blow and knock reaches it 20 dB weaker/);
   });
 });

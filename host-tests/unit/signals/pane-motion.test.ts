@@ -58,6 +58,23 @@ describe('pane motion (the accelerometer of a dual-technology node)', function (
     }
   });
 
+  it('the node on another pane: every strike reaches it weaker by the joint loss, the rest of the case unchanged', function () {
+    const c = glassCase(2, 'tempered', 10, 'quiet_gallery');
+    const [near, far] = [paneMotion(new Rng(2), 'default', c), paneMotion(new Rng(2), 'default', c, 20)];
+    assert.ok(Math.abs(far.params.blowPeakG - near.params.blowPeakG / 10) < 1e-9 * near.params.blowPeakG, `${far.params.blowPeakG} vs ${near.params.blowPeakG}`);
+    assert.deepEqual([far.params.jointLossDb, far.params.sensor, far.params.thicknessMm, far.params.airbornePeakG],
+      [20, near.params.sensor, near.params.thicknessMm, near.params.airbornePeakG]);
+    // Before the blow the recordings are the same sample for sample: the loss draws no randomness of its own.
+    const blowFrame = Math.floor((c.onsetS as number) * 1600) - 8;
+    assert.deepEqual(far.signal.data.subarray(0, 3 * blowFrame), near.signal.data.subarray(0, 3 * blowFrame));
+    assert.notDeepEqual(far.signal.data, near.signal.data);
+    const knock = confuserCase(8, 'pane_knock', 30, 'quiet_gallery');
+    const knockedFar = paneMotion(new Rng(8), 'default', knock, 20);
+    assert.ok(Math.abs(knockedFar.params.knockPeakG - paneMotion(new Rng(8), 'default', knock).params.knockPeakG / 10) < 1e-9);
+    assert.throws(() => paneMotion(new Rng(2), 'default', c, -1), /jointLossDb must lie in 0\.\.60 dB, not -1/);
+    assert.throws(() => paneMotion(new Rng(2), 'default', c, Number.NaN), /jointLossDb must lie in 0\.\.60 dB, not NaN/);
+  });
+
   it('confusers: speech, a clap and keys in the room do not flex the pane; knocks on it and a door slam reach it', function () {
     for (const [seed, group] of [[4, 'speech'], [5, 'clap'], [6, 'keys']] as const) {
       const c = confuserCase(seed, group, 30, 'quiet_gallery');
