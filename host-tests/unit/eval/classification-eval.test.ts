@@ -12,7 +12,9 @@ import assert from 'node:assert/strict';
 import { TILT_OPTION_SPECS } from '../../../firmware/detect/tilt';
 import type { ThreatType } from '../../../firmware/detect/types';
 import { microphoneOnlyConfig } from '../../helpers/microphone-only';
+import type { NodeConfig } from '../../../firmware/node/config';
 import { corpusFor, runEval, type SensorReport } from '../../../simulator/eval/evaluate';
+import { roleConfig } from '../../../simulator/eval/sensor-pipeline';
 import { JUDGED_LEVEL_DB } from '../../../simulator/eval/score';
 import type { LabelledCase, SensorChannel } from '../../../simulator/signals/corpus';
 import { MOTION_LEVELS_DB } from '../../../simulator/signals/corpus-motion';
@@ -72,6 +74,12 @@ function fixedSinceListed(report: SensorReport): string[] {
 function knownNote(key: string): string {
   const n = KNOWN_SHORTFALLS[key]?.length ?? 0;
   return n === 0 ? '' : ` — EXCEPT ${n} known shortfall case(s), still open`;
+}
+
+/** The display case's defaults with glass break requiring the pane's flex, as a window on its glass does. */
+function flexRequiredCaseConfig(): NodeConfig {
+  const c = roleConfig('display_case');
+  return { ...c, detectors: { ...c.detectors, glassBreak: { ...c.detectors.glassBreak, requireFlex: true } } };
 }
 
 function summaryLine(report: SensorReport): string {
@@ -141,6 +149,24 @@ describe('classification evaluation on the small corpora (CI)', function () {
       console.log(`      ${summaryLine(report)}`);
       assert.ok(report.role === 'display_case' && report.pane && !report.flexRequired && report.soundAloneStricter, 'the flex decides beyond a bonus, so the pane is modelled');
       assert.deepEqual([...shortfalls(report), ...fixedSinceListed(report)], [], `display_case: acoustic/${set}`);
+    });
+  }
+
+  // A break of another pane of the case, its blow reaching the node 20 dB weaker (docs/detectors-acoustic.md,
+  // "Round 12"): the display case keeps the flex a bonus and the sound alone a path because there it finds
+  // more of those breaks than the flex required would (34 and 35 of 36 against 30 and 32 when this was written).
+  for (const set of SETS) {
+    it(`acoustic, ${set} set, a display case feeling a blow on another pane 20 dB weaker: ≥ 90 % of the breaks, more than with the flex required, no confuser alarms`, function () {
+      const cases = corpus('acoustic', set);
+      const options = { sensor: 'acoustic', holdout: set === 'holdout', size: 'small', seed: 1, jointLossDb: 20 } as const;
+      const defaults = runEval({ ...options, role: 'display_case' }, cases);
+      const required = runEval({ ...options, config: flexRequiredCaseConfig() }, cases);
+      console.log(`      defaults: ${summaryLine(defaults)}\n      flex required: ${summaryLine(required)}`);
+      assert.ok(defaults.pane && defaults.jointLossDb === 20 && required.flexRequired, 'the pane modelled, the joint loss applied');
+      const found = (r: SensorReport): number => r.summary.detected;
+      assert.ok(found(defaults) >= 0.9 * defaults.summary.threatCases, `defaults: ${found(defaults)} of ${defaults.summary.threatCases} breaks`);
+      assert.ok(found(defaults) > found(required), `defaults ${found(defaults)}, flex required ${found(required)}`);
+      assert.deepEqual(defaults.falseAlarms.filter((r) => r.alarmedCases.length > 0).map((r) => r.group), []);
     });
   }
 
