@@ -7,7 +7,8 @@
 // every break (best case), and glass break judged on the microphone alone (a window node mounted on the
 // frame, docs/examples/window-microphone-only.json), which does not meet the criterion in full yet: the
 // cases that fall short are listed in KNOWN_SHORTFALLS, by name. A display case on its glass (its own
-// defaults, the pane modelled) is held to the criterion too.
+// defaults, the pane modelled) is held to the criterion too, and to finding most breaks of another pane of
+// its case whose blow reaches it 20 dB weaker (eval --joint-loss-db).
 import assert from 'node:assert/strict';
 import { TILT_OPTION_SPECS } from '../../../firmware/detect/tilt';
 import type { ThreatType } from '../../../firmware/detect/types';
