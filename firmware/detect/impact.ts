@@ -9,7 +9,10 @@
  * blowGapMs (a blow and its ringing). The event is a blow when it was sudden — within 40 ms it at least
  * doubled the level just before it — and its peak clears the blow threshold and stands out from the
  * background (so a grinder, a floor machine starting up or a pane still ringing never count as a hail
- * of blows). Only a block that opens an event is scanned again, to time the crossing to the sample.
+ * of blows). A blow also stands alone: after one, another counts only once the motion has fallen below
+ * half its peak (a struck pane rings down between blows; a machine running up never falls back, and its
+ * first seconds would otherwise pass for a series). Only a block that opens an event is scanned again, to
+ * time the crossing to the sample.
  */
 import type { SampleBlock } from '../ports';
 import { MOTION_CHANNELS, MotionBlockStats } from './motion-block';
@@ -65,6 +68,11 @@ const ONSET_RISE = 2;
 const RECENT_MS = 300;
 /** The part of an event in which its onset peak is taken. */
 const ONSET_MS = 40;
+/**
+ * Between two counted blows the motion falls below this share of the earlier one's peak. The slowest
+ * ringing the signal library gives a pane (damping ratio 0.005 at 40 Hz) halves in 0.55 s.
+ */
+const RELEASE_RATIO = 0.5;
 
 export class ImpactDetector implements Detector {
   readonly type = 'impact' as const;
@@ -79,6 +87,9 @@ export class ImpactDetector implements Detector {
   readonly #blowPeaks = new Float64Array(MAX_BLOWS);
   #blowNext = 0;
   #blowStored = 0;
+  /** The motion has fallen below RELEASE_RATIO × the last counted blow's peak since that blow (or none was counted). */
+  #released = true;
+  #releaseBelowG = 0;
   #lastFlexMs = -Infinity;
   // The current event: a crossing of the flex threshold and the blowGapMs after it.
   #eventActive = false;
@@ -124,6 +135,7 @@ export class ImpactDetector implements Detector {
     const blockMs = (frames * 1000) / block.rateHz;
     const endMs = block.t0Ms + blockMs;
     const peakG = this.#blockPeakG(stats, block.unitsPerCount, o.flexThresholdG, blockMs);
+    if (peakG < this.#releaseBelowG) this.#released = true;
     const decayed = this.#recentPeakG * Math.exp(-blockMs / RECENT_MS);
     this.#recentPeakG = peakG > decayed ? peakG : decayed;
 
@@ -165,12 +177,17 @@ export class ImpactDetector implements Detector {
       return this.#result;
     }
     if (this.#eventCounted) {
-      // The same blow still building up: keep its largest peak.
+      // The same blow still building up: keep its largest peak; only a fall after it releases.
       this.#blowPeaks[(this.#blowNext + MAX_BLOWS - 1) % MAX_BLOWS] = eventPeakG;
+      this.#holdRelease(eventPeakG);
       return NO_DETECTIONS;
     }
     if (eventPeakG < o.blowThresholdG || eventPeakG < o.blowCrestRatio * this.#backgroundG) return NO_DETECTIONS;
+    if (!this.#released && this.blowsWithin(atMs) > 0) return NO_DETECTIONS;
     this.#eventCounted = true;
+    this.#released = false;
+    this.#releaseBelowG = 0;
+    this.#holdRelease(eventPeakG);
     this.#blowTimes[this.#blowNext] = atMs;
     this.#blowPeaks[this.#blowNext] = eventPeakG;
     this.#blowNext = (this.#blowNext + 1) % MAX_BLOWS;
@@ -226,7 +243,18 @@ export class ImpactDetector implements Detector {
     return count;
   }
 
+  /** The counted blow's peak is now `peakG`: the motion must fall below its share of that before the next. */
+  #holdRelease(peakG: number): void {
+    const belowG = RELEASE_RATIO * peakG;
+    if (belowG > this.#releaseBelowG) {
+      this.#releaseBelowG = belowG;
+      this.#released = false;
+    }
+  }
+
   #clearBlows(): void {
+    this.#released = true;
+    this.#releaseBelowG = 0;
     this.#blowNext = 0;
     this.#blowStored = 0;
     this.#blowTimes.fill(0);
