@@ -69,8 +69,9 @@ const RECENT_MS = 300;
 /** The part of an event in which its onset peak is taken. */
 const ONSET_MS = 40;
 /**
- * Between two counted blows the motion falls below this share of the earlier one's peak. The slowest
- * ringing the signal library gives a pane (damping ratio 0.005 at 40 Hz) halves in 0.55 s.
+ * Between two counted blows the motion falls below this share of the earlier one's peak. Most panes ring
+ * down to it well within the shortest gap of a hammer series (0.3 s); the slowest ringing the signal library
+ * gives a pane (damping ratio 0.005 at 40 Hz) takes 0.55 s, so there a quick second blow waits for a later one.
  */
 const RELEASE_RATIO = 0.5;
 

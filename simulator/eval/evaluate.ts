@@ -127,7 +127,9 @@ export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): 
   const corpus = cases ?? pooledCorpus(options.sensor, options, seeds);
   const jointLossDb = options.jointLossDb ?? 0;
   if ((options.pane === true || jointLossDb > 0) && options.sensor !== 'acoustic') throw new Error('pane modelling applies to the acoustic sensor');
-  if (jointLossDb > 0 && (options.pane === false || options.flex === true)) throw new Error('a joint loss needs the pane modelled');
+  if (jointLossDb > 0 && (options.pane === false || options.flex === true)) {
+    throw new Error(`runEval: jointLossDb ${jointLossDb} dB needs the pane's accelerometer modelled, not ${options.flex === true ? 'flex: true' : 'pane: false'}`);
+  }
   const required = options.sensor === 'acoustic' && flexRequired(config);
   const stricter = options.sensor === 'acoustic' && !required && flexDecides(config);
   const pane = options.pane ?? (jointLossDb > 0 || ((required || stricter) && options.flex !== true));
