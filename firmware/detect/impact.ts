@@ -88,8 +88,7 @@ export class ImpactDetector implements Detector {
   readonly #blowPeaks = new Float64Array(MAX_BLOWS);
   #blowNext = 0;
   #blowStored = 0;
-  /** The motion has fallen below RELEASE_RATIO × the last counted blow's peak since that blow (or none was counted). */
-  #released = true;
+  /** RELEASE_RATIO × the last counted blow's peak until the motion has fallen below it since; then 0. */
   #releaseBelowG = 0;
   #lastFlexMs = -Infinity;
   // The current event: a crossing of the flex threshold and the blowGapMs after it.
@@ -136,7 +135,7 @@ export class ImpactDetector implements Detector {
     const blockMs = (frames * 1000) / block.rateHz;
     const endMs = block.t0Ms + blockMs;
     const peakG = this.#blockPeakG(stats, block.unitsPerCount, o.flexThresholdG, blockMs);
-    if (peakG < this.#releaseBelowG) this.#released = true;
+    if (peakG < this.#releaseBelowG) this.#releaseBelowG = 0;
     const decayed = this.#recentPeakG * Math.exp(-blockMs / RECENT_MS);
     this.#recentPeakG = peakG > decayed ? peakG : decayed;
 
@@ -178,17 +177,18 @@ export class ImpactDetector implements Detector {
       return this.#result;
     }
     if (this.#eventCounted) {
-      // The same blow still building up: keep its largest peak; only a fall after it releases.
-      this.#blowPeaks[(this.#blowNext + MAX_BLOWS - 1) % MAX_BLOWS] = eventPeakG;
-      this.#holdRelease(eventPeakG);
+      // The same blow still building up: keep its largest peak; only a fall after that releases.
+      const last = (this.#blowNext + MAX_BLOWS - 1) % MAX_BLOWS;
+      if (eventPeakG > this.#blowPeaks[last]) {
+        this.#blowPeaks[last] = eventPeakG;
+        this.#releaseBelowG = RELEASE_RATIO * eventPeakG;
+      }
       return NO_DETECTIONS;
     }
     if (eventPeakG < o.blowThresholdG || eventPeakG < o.blowCrestRatio * this.#backgroundG) return NO_DETECTIONS;
-    if (!this.#released && this.blowsWithin(atMs) > 0) return NO_DETECTIONS;
+    if (this.#releaseBelowG > 0 && this.blowsWithin(atMs) > 0) return NO_DETECTIONS;
     this.#eventCounted = true;
-    this.#released = false;
-    this.#releaseBelowG = 0;
-    this.#holdRelease(eventPeakG);
+    this.#releaseBelowG = RELEASE_RATIO * eventPeakG;
     this.#blowTimes[this.#blowNext] = atMs;
     this.#blowPeaks[this.#blowNext] = eventPeakG;
     this.#blowNext = (this.#blowNext + 1) % MAX_BLOWS;
@@ -244,17 +244,7 @@ export class ImpactDetector implements Detector {
     return count;
   }
 
-  /** The counted blow's peak is now `peakG`: the motion must fall below its share of that before the next. */
-  #holdRelease(peakG: number): void {
-    const belowG = RELEASE_RATIO * peakG;
-    if (belowG > this.#releaseBelowG) {
-      this.#releaseBelowG = belowG;
-      this.#released = false;
-    }
-  }
-
   #clearBlows(): void {
-    this.#released = true;
     this.#releaseBelowG = 0;
     this.#blowNext = 0;
     this.#blowStored = 0;
