@@ -11,12 +11,16 @@
  * - per hop of 200 ms: the block ranges of each axis against their own floor open a gate; only then is
  *   the last 256-sample frame (160 ms) of the hop projected onto its principal direction of vibration (from a
  *   subsampled covariance of band-passed differences, so gravity and rumble do not steer it), windowed,
- *   transformed (one 256-point real FFT) and scored. While the gate is closed every fourth hop is
- *   transformed anyway, one axis at a time, to keep each axis's noise-floor spectrum current.
+ *   transformed (one 256-point real FFT) and scored; when the tone passes but the texture on its direction
+ *   falls short, a second FFT of the projection onto the second principal direction measures the cutting
+ *   texture across the tone. While the gate is closed every
+ *   fourth hop is transformed anyway, one axis at a time, to keep each axis's noise-floor spectrum current.
  *
  * A frame counts as grinding when the spectrum has a tonal peak in the fundamental range (above the
  * floor and above its neighbourhood) that is not itself a harmonic of something slower, at least one
- * tonal harmonic, and cutting texture above the floor between the harmonics. Grinding hops add their
+ * tonal harmonic, and cutting texture above the floor between the harmonics (on the tone's direction or
+ * across it, whichever shows more: the disc's edge on the work need not shake the pane the way its
+ * unbalance does). Grinding hops add their
  * duration to an evidence integrator that leaks slowly during pauses (intermittent contact); the alarm
  * needs `integrationMs` of evidence and a fundamental that moved by at least `minWanderHz` (machines
  * held exactly steady — mains hum, fans, the modes of a tapped pane — never do).
@@ -127,6 +131,14 @@ export class GrinderDetector implements Detector {
   readonly #re: Float64Array;
   readonly #im: Float64Array;
   readonly #power: Float64Array;
+  /** Power of the frame projected on the second principal direction, and that projection's floor. */
+  readonly #crossPower: Float64Array;
+  readonly #crossFloor: Float64Array;
+  /** Covariance (xx, yy, zz, xy, xz, yz) and principal direction of the last projected frame. */
+  readonly #covariance = new Float64Array(6);
+  readonly #principal = new Float64Array(MOTION_CHANNELS);
+  /** Per-axis mean of the last projected frame (from the covariance's subsample), counts. */
+  readonly #mean = new Float64Array(MOTION_CHANNELS);
   /** power / floor per bin of the analysed frame, between 1 and SNR_CAP. */
   readonly #snr: Float64Array;
   /** Noise-floor power spectrum per axis (counts²), axis-major; how many frames formed each. */
@@ -213,6 +225,8 @@ export class GrinderDetector implements Detector {
     this.#re = new Float64Array(bins);
     this.#im = new Float64Array(bins);
     this.#power = new Float64Array(bins);
+    this.#crossPower = new Float64Array(bins);
+    this.#crossFloor = new Float64Array(bins);
     this.#snr = new Float64Array(bins);
     this.#floor = new Float64Array(bins * MOTION_CHANNELS);
     this.#projectedFloor = new Float64Array(bins);
@@ -434,7 +448,56 @@ export class GrinderDetector implements Detector {
       if (length === 0) break;
       ux = vx / length; uy = vy / length; uz = vz / length;
     }
-    const offset = (ux * sx + uy * sy + uz * sz) / samples;
+    const c = this.#covariance;
+    c[0] = cxx; c[1] = cyy; c[2] = czz; c[3] = cxy; c[4] = cxz; c[5] = cyz;
+    const u = this.#principal;
+    u[0] = ux; u[1] = uy; u[2] = uz;
+    const m = this.#mean;
+    m[0] = sx / samples; m[1] = sy / samples; m[2] = sz / samples;
+    this.#project(ux, uy, uz, this.#projectedFloor);
+  }
+
+  /**
+   * Windowed projection of the analysed frame onto the second principal direction (the covariance with
+   * the first removed, by power iteration kept orthogonal to it) into #input, its floor into #crossFloor.
+   * Cutting texture comes from the disc's edge on the work and need not share the unbalance tone's
+   * direction; with the tone dominating the covariance, the second direction is where texture across
+   * it shows, free of the harmonics.
+   */
+  #projectSecond(): void {
+    const c = this.#covariance;
+    const u = this.#principal;
+    const ux = u[0], uy = u[1], uz = u[2];
+    const lambda = ux * (c[0] * ux + c[3] * uy + c[4] * uz) + uy * (c[3] * ux + c[1] * uy + c[5] * uz) + uz * (c[4] * ux + c[5] * uy + c[2] * uz);
+    const cxx = c[0] - lambda * ux * ux, cyy = c[1] - lambda * uy * uy, czz = c[2] - lambda * uz * uz;
+    const cxy = c[3] - lambda * ux * uy, cxz = c[4] - lambda * ux * uz, cyz = c[5] - lambda * uy * uz;
+    // Start from the axis least aligned with u, made orthogonal to it.
+    let vx = 0, vy = 0, vz = 0;
+    const ax = Math.abs(ux), ay = Math.abs(uy), az = Math.abs(uz);
+    if (ax <= ay && ax <= az) vx = 1; else if (ay <= az) vy = 1; else vz = 1;
+    for (let i = 0; i <= POWER_ITERATIONS; i++) {
+      const along = vx * ux + vy * uy + vz * uz;
+      const px = vx - along * ux, py = vy - along * uy, pz = vz - along * uz;
+      const length = Math.sqrt(px * px + py * py + pz * pz);
+      if (length === 0) break;
+      vx = px / length; vy = py / length; vz = pz / length;
+      if (i === POWER_ITERATIONS) break;
+      const wx = cxx * vx + cxy * vy + cxz * vz;
+      const wy = cxy * vx + cyy * vy + cyz * vz;
+      const wz = cxz * vx + cyz * vy + czz * vz;
+      if (wx === 0 && wy === 0 && wz === 0) break;
+      vx = wx; vy = wy; vz = wz;
+    }
+    this.#project(vx, vy, vz, this.#crossFloor);
+  }
+
+  /** Windowed projection of the analysed frame onto unit vector (ux, uy, uz) into #input, its floor into `floorOut`. */
+  #project(ux: number, uy: number, uz: number, floorOut: Float64Array): void {
+    const n = this.frameSize;
+    const buffer = this.#frameBuffer;
+    const start = (this.hopFrames - n) * MOTION_CHANNELS;
+    const m = this.#mean;
+    const offset = ux * m[0] + uy * m[1] + uz * m[2];
     const input = this.#input;
     const window = this.#window;
     for (let i = 0, j = start; i < n; i++, j += 3) {
@@ -442,9 +505,8 @@ export class GrinderDetector implements Detector {
     }
     const bins = this.#fft.bins;
     const floor = this.#floor;
-    const projected = this.#projectedFloor;
     const wx = ux * ux, wy = uy * uy, wz = uz * uz;
-    for (let k = this.#kLowest; k <= this.#kTop; k++) projected[k] = wx * floor[k] + wy * floor[bins + k] + wz * floor[2 * bins + k];
+    for (let k = this.#kLowest; k <= this.#kTop; k++) floorOut[k] = wx * floor[k] + wy * floor[bins + k] + wz * floor[2 * bins + k];
   }
 
   #updateFloor(axis: number): void {
@@ -572,7 +634,42 @@ export class GrinderDetector implements Detector {
       }
     }
 
-    // Cutting texture: between the harmonics from TEXTURE_LO_HZ up, capped ratio to the floor, averaged.
+    const tonal = fundamentalSnrDb >= o.minFundamentalSnrDb && prominenceDb >= o.minProminenceDb &&
+      harmonicCount >= o.minHarmonics && !subharmonic && fundamentalHz >= o.minFundamentalHz && fundamentalHz <= o.maxFundamentalHz;
+    // Cutting bites unevenly: the texture is judged on this frame and the one before (when that was analysed too).
+    const previous = this.#previousTextureRatio;
+    let textureRatio = this.#textureRatio(power, floor, fundamentalHz);
+    let judged = previous > 0 ? 0.5 * (textureRatio + previous) : textureRatio;
+    // Texture across the tone (the second principal direction) counts too; a second FFT, spent only on a
+    // frame whose tone passes and whose texture on the tone's direction falls short.
+    if (tonal && DB_PER_LN * Math.log(judged + TINY) < o.minTextureDb) {
+      this.#projectSecond();
+      this.#fft.power(this.#input, this.#crossPower, this.#re, this.#im);
+      const crossRatio = this.#textureRatio(this.#crossPower, this.#crossFloor, fundamentalHz);
+      if (crossRatio > textureRatio) {
+        textureRatio = crossRatio;
+        judged = previous > 0 ? 0.5 * (textureRatio + previous) : textureRatio;
+      }
+    }
+    this.#previousTextureRatio = textureRatio;
+    const textureDb = DB_PER_LN * Math.log(judged + TINY);
+
+    this.lastFundamentalHz = fundamentalHz;
+    this.lastFundamentalSnrDb = fundamentalSnrDb;
+    this.lastProminenceDb = prominenceDb;
+    this.lastHarmonicCount = harmonicCount;
+    this.lastHarmonicRatio = totalPower > 0 ? seriesPower / totalPower : 0;
+    this.lastTextureDb = textureDb;
+    this.lastGrinding = tonal && textureDb >= o.minTextureDb;
+    return this.lastGrinding;
+  }
+
+  /**
+   * Cutting texture of a spectrum: mean of the per-bin power to floor ratio (capped at TEXTURE_CAP)
+   * between the harmonics of `fundamentalHz`, from TEXTURE_LO_HZ up.
+   */
+  #textureRatio(power: Float64Array, floor: Float64Array, fundamentalHz: number): number {
+    const kTop = this.#kTop;
     const binsPerHarmonic = fundamentalHz / this.binHz;
     let textureSum = 0;
     let textureBins = 0;
@@ -588,22 +685,7 @@ export class GrinderDetector implements Detector {
         textureBins++;
       }
     }
-    // Cutting bites unevenly: the texture is judged on this frame and the one before (when that was analysed too).
-    const textureRatio = textureBins > 0 ? textureSum / textureBins : 1;
-    const judged = this.#previousTextureRatio > 0 ? 0.5 * (textureRatio + this.#previousTextureRatio) : textureRatio;
-    this.#previousTextureRatio = textureRatio;
-    const textureDb = DB_PER_LN * Math.log(judged + TINY);
-
-    this.lastFundamentalHz = fundamentalHz;
-    this.lastFundamentalSnrDb = fundamentalSnrDb;
-    this.lastProminenceDb = prominenceDb;
-    this.lastHarmonicCount = harmonicCount;
-    this.lastHarmonicRatio = totalPower > 0 ? seriesPower / totalPower : 0;
-    this.lastTextureDb = textureDb;
-    this.lastGrinding = fundamentalSnrDb >= o.minFundamentalSnrDb && prominenceDb >= o.minProminenceDb &&
-      harmonicCount >= o.minHarmonics && !subharmonic && textureDb >= o.minTextureDb &&
-      fundamentalHz >= o.minFundamentalHz && fundamentalHz <= o.maxFundamentalHz;
-    return this.lastGrinding;
+    return textureBins > 0 ? textureSum / textureBins : 1;
   }
 
   #endEpisode(): void {
