@@ -13,15 +13,15 @@
  *   subsampled covariance of band-passed differences, so gravity and rumble do not steer it), windowed,
  *   transformed (one 256-point real FFT) and scored; when the tone passes but the texture on its direction
  *   falls short, a second FFT of the projection onto the second principal direction measures the cutting
- *   texture across the tone. While the gate is closed every
- *   fourth hop is transformed anyway, one axis at a time, to keep each axis's noise-floor spectrum current.
+ *   texture across the tone. While the gate is closed every fourth hop is transformed anyway, one axis at
+ *   a time, to keep each axis's noise-floor spectrum current.
  *
  * A frame counts as grinding when the spectrum has a tonal peak in the fundamental range (above the
  * floor and above its neighbourhood) that is not itself a harmonic of something slower, at least one
  * tonal harmonic, and cutting texture above the floor between the harmonics (on the tone's direction or
  * across it, whichever shows more: the disc's edge on the work need not shake the pane the way its
- * unbalance does). Grinding hops add their
- * duration to an evidence integrator that leaks slowly during pauses (intermittent contact); the alarm
+ * unbalance does). Grinding hops add their duration to an evidence integrator that leaks slowly during
+ * pauses (intermittent contact); the alarm
  * needs `integrationMs` of evidence and a fundamental that moved by at least `minWanderHz` (machines
  * held exactly steady — mains hum, fans, the modes of a tapped pane — never do).
  */

@@ -146,33 +146,20 @@ export class ImpactDetector implements Detector {
         return NO_DETECTIONS;
       }
       // A new event: something crossed the flex threshold. Its reference is the level just before it.
-      this.#eventActive = true;
-      this.#eventStartMs = this.#crossingMs(block, o.flexThresholdG);
-      this.#eventReferenceG = decayed;
-      this.#eventPeakG = 0;
-      this.#eventOnsetPeakG = 0;
-      this.#eventCounted = false;
-      this.#eventFlexed = false;
+      this.#openEvent(block, decayed);
+    } else if (this.#eventOnsetPeakG < ONSET_RISE * this.#eventReferenceG && this.#releaseBelowG === 0 &&
+      block.t0Ms - this.#eventStartMs >= ONSET_MS && peakG >= ONSET_RISE * decayed && this.blowsWithin(block.t0Ms) > 0) {
+      // A lightly damped pane still ringing over flexThresholdG from a counted blow (the event open on it is
+      // not sudden), and rung down below half of it: a block at twice the recent level is the next blow, and
+      // opens its own event. A machine running up never released its first step, so its later steps do not.
+      this.#openEvent(block, decayed);
     }
     if (peakG > this.#eventPeakG) this.#eventPeakG = peakG;
     // Suddenness is judged on the event's first ONSET_MS: a blow peaks at once, a machine only creeps up.
     if (block.t0Ms - this.#eventStartMs < ONSET_MS && peakG > this.#eventOnsetPeakG) this.#eventOnsetPeakG = peakG;
-    let sudden = this.#eventOnsetPeakG >= ONSET_RISE * this.#eventReferenceG;
-    if (!sudden && this.#releaseBelowG === 0 && block.t0Ms - this.#eventStartMs >= ONSET_MS &&
-      peakG >= ONSET_RISE * decayed && this.blowsWithin(block.t0Ms) > 0) {
-      // A lightly damped pane still ringing over flexThresholdG from a counted blow, and rung down below half
-      // of it: a block at twice the recent level is the next blow, and opens its own event. A machine running
-      // up never released its first step, so this does not let its later steps count.
-      this.#eventStartMs = this.#crossingMs(block, o.flexThresholdG);
-      this.#eventReferenceG = decayed;
-      this.#eventPeakG = peakG;
-      this.#eventOnsetPeakG = peakG;
-      this.#eventCounted = false;
-      this.#eventFlexed = false;
-      sudden = true;
-    }
     const eventPeakG = this.#eventPeakG;
     const atMs = this.#eventStartMs;
+    const sudden = this.#eventOnsetPeakG >= ONSET_RISE * this.#eventReferenceG;
     if (!sudden) {
       // Sustained vibration above the flex threshold (a machine, a grinder): background, not an event.
       this.#updateBackground(peakG, blockMs);
@@ -255,6 +242,17 @@ export class ImpactDetector implements Detector {
       count++;
     }
     return count;
+  }
+
+  /** Starts an event at the block's first crossing of flexThresholdG, against `referenceG`, the level just before it. */
+  #openEvent(block: SampleBlock, referenceG: number): void {
+    this.#eventActive = true;
+    this.#eventStartMs = this.#crossingMs(block, this.options.flexThresholdG);
+    this.#eventReferenceG = referenceG;
+    this.#eventPeakG = 0;
+    this.#eventOnsetPeakG = 0;
+    this.#eventCounted = false;
+    this.#eventFlexed = false;
   }
 
   #clearBlows(): void {
