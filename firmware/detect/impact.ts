@@ -11,8 +11,9 @@
  * background (so a grinder, a floor machine starting up or a pane still ringing never count as a hail
  * of blows). A blow also stands alone: after one, another counts only once the motion has fallen below
  * half its peak (a struck pane rings down between blows; a machine running up never falls back, and its
- * first seconds would otherwise pass for a series). Only a block that opens an event is scanned again, to
- * time the crossing to the sample.
+ * first seconds would otherwise pass for a series). Once it has, a pane so lightly damped that it still rings
+ * over the flex threshold lets the next blow open its own event by a jump to twice the recent level. Only a
+ * block that opens an event is scanned again, to time the crossing to the sample.
  */
 import type { SampleBlock } from '../ports';
 import { MOTION_CHANNELS, MotionBlockStats } from './motion-block';
@@ -147,7 +148,7 @@ export class ImpactDetector implements Detector {
       }
       // A new event: something crossed the flex threshold. Its reference is the level just before it.
       this.#openEvent(block, decayed);
-    } else if (this.#eventOnsetPeakG < ONSET_RISE * this.#eventReferenceG && this.#releaseBelowG === 0 &&
+    } else if (!this.#eventSudden() && this.#releaseBelowG === 0 &&
       block.t0Ms - this.#eventStartMs >= ONSET_MS && peakG >= ONSET_RISE * decayed && this.blowsWithin(block.t0Ms) > 0) {
       // A lightly damped pane still ringing over flexThresholdG from a counted blow (the event open on it is
       // not sudden), and rung down below half of it: a block at twice the recent level is the next blow, and
@@ -159,7 +160,7 @@ export class ImpactDetector implements Detector {
     if (block.t0Ms - this.#eventStartMs < ONSET_MS && peakG > this.#eventOnsetPeakG) this.#eventOnsetPeakG = peakG;
     const eventPeakG = this.#eventPeakG;
     const atMs = this.#eventStartMs;
-    const sudden = this.#eventOnsetPeakG >= ONSET_RISE * this.#eventReferenceG;
+    const sudden = this.#eventSudden();
     if (!sudden) {
       // Sustained vibration above the flex threshold (a machine, a grinder): background, not an event.
       this.#updateBackground(peakG, blockMs);
@@ -242,6 +243,11 @@ export class ImpactDetector implements Detector {
       count++;
     }
     return count;
+  }
+
+  /** Whether the current event's onset peak reached ONSET_RISE × the level just before it. */
+  #eventSudden(): boolean {
+    return this.#eventOnsetPeakG >= ONSET_RISE * this.#eventReferenceG;
   }
 
   /** Starts an event at the block's first crossing of flexThresholdG, against `referenceG`, the level just before it. */
