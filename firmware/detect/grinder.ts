@@ -23,7 +23,9 @@
  * unbalance does). Grinding hops add their duration to an evidence integrator that leaks slowly during
  * pauses (intermittent contact); the alarm
  * needs `integrationMs` of evidence and a fundamental that moved by at least `minWanderHz` (machines
- * held exactly steady — mains hum, fans, the modes of a tapped pane — never do).
+ * held exactly steady — mains hum, fans, the modes of a tapped pane — never do), or, for a tone held
+ * steady, `pausesWithoutWander` pauses in the cutting: a tacho-regulated grinder keeps its speed under
+ * load, but the disc still leaves the work and bites again, while a fan runs on (round 15).
  */
 import type { SampleBlock } from '../ports';
 import type { Fft } from '../dsp/fft';
@@ -46,6 +48,8 @@ export interface GrinderOptions {
   subharmonicProminenceDb: number;
   minTextureDb: number;
   minWanderHz: number;
+  pausesWithoutWander: number;
+  pauseDropDb: number;
   integrationMs: number;
   decayMsPerS: number;
   holdoffMs: number;
@@ -62,6 +66,8 @@ export const GRINDER_OPTION_SPECS: OptionSpecs<GrinderOptions> = {
   subharmonicProminenceDb: { kind: 'number', default: 8, unit: 'dB', min: 3, max: 30, doc: 'A peak this prominent at f/2, f/3 or f/4 (close in level) marks a lower machine (brush roll, motor) whose harmonics fell in range.' },
   minTextureDb: { kind: 'number', default: 2, unit: 'dB', min: 0.5, max: 20, doc: 'Broadband cutting energy between the harmonics (250 Hz to 0.47·rate) above that band\'s noise floor, over this frame and the previous one.' },
   minWanderHz: { kind: 'number', default: 1.5, unit: 'Hz', min: 0, max: 20, doc: 'Standard deviation the fundamental must show over the grinding frames (feed pressure moves it); steady machines stay far below.' },
+  pausesWithoutWander: { kind: 'number', default: 1, unit: 'count', min: 0, max: 10, integer: true, doc: 'Pauses within a grinding episode (the vibration falling pauseDropDb under the grinding, then grinding again) that let a tone without wander alarm: a tacho-regulated grinder holds its speed but still lifts off the work; a fan or pump runs on. 0: only wander counts.' },
+  pauseDropDb: { kind: 'number', default: 6, unit: 'dB', min: 3, max: 30, doc: 'How far the vibration level (the gate\'s, over its floor) must fall between two runs of grinding for the gap to count as a pause.' },
   integrationMs: { kind: 'number', default: 800, unit: 'ms', min: 300, max: 10000, doc: 'Grinding needed (sum of grinding frames, less the leak) before the alarm.' },
   decayMsPerS: { kind: 'number', default: 300, unit: 'ms/s', min: 0, max: 1000, doc: 'How fast evidence leaks away while the disc is off the work: tolerance of intermittent contact.' },
   holdoffMs: { kind: 'number', default: 10000, unit: 'ms', min: 0, max: 600000, doc: 'Quiet time after a grinder detection before the next one.' },
@@ -171,6 +177,16 @@ export class GrinderDetector implements Detector {
   /** Grinding frames in the current episode. */
   #attackFrames = 0;
   #previousGrinding = false;
+  /** Pauses counted in the episode, and whether one began since the last grinding hop. */
+  #pauses = 0;
+  #paused = false;
+  /** The quietest level of the pause begun, dB on the gate's scale. */
+  #pauseDb = Infinity;
+  /** Gate level of the last grinding hop, dB; the quietest pair of blocks of the hop being gathered (a ratio). */
+  #grindingGateDb = 0;
+  #quietestPair = Infinity;
+  #previousBlockRatio = 0;
+  #hopQuietestDb = Infinity;
   /** Fundamentals of the episode's grinding frames (the last WANDER_FRAMES of them). */
   readonly #fundamentals = new Float64Array(WANDER_FRAMES);
   readonly #sorted = new Float64Array(WANDER_FRAMES);
@@ -194,7 +210,7 @@ export class GrinderDetector implements Detector {
 
   readonly #features: Record<string, number> = {
     fundamentalHz: 0, fundamentalSnrDb: 0, prominenceDb: 0, harmonicCount: 0, harmonicRatio: 0,
-    textureDb: 0, wanderHz: 0, attackCount: 0, evidenceMs: 0,
+    textureDb: 0, wanderHz: 0, attackCount: 0, pauses: 0, evidenceMs: 0,
   };
   readonly #detection: Detection = { type: 'grinder', decidedMs: 0, onsetMs: 0, score: 0, features: this.#features };
   readonly #result: readonly Detection[] = [this.#detection];
@@ -251,11 +267,21 @@ export class GrinderDetector implements Detector {
     const frames = block.frames;
     if (frames === 0) return NO_DETECTIONS;
     this.#unitsPerCount = block.unitsPerCount;
+    let blockRatio = 0;
     for (let a = 0; a < MOTION_CHANNELS; a++) {
       const range = stats.max[a] - stats.min[a];
       this.#rangeSum[a] += range * range;
+      const ratio = (range * range + 1) / this.#rangeFloor[a];
+      if (ratio > blockRatio) blockRatio = ratio;
     }
     this.#rangeBlocks++;
+    // The quietest two blocks in a row of the hop, on the gate's scale: a pause in the cutting shows there
+    // even when it is shorter than a hop.
+    if (this.#rangePrimed) {
+      const pair = 0.5 * (blockRatio + this.#previousBlockRatio);
+      if (this.#previousBlockRatio > 0 && pair < this.#quietestPair) this.#quietestPair = pair;
+      this.#previousBlockRatio = blockRatio;
+    }
 
     const room = this.#bufferedFrames * MOTION_CHANNELS + block.samples.length;
     if (room > this.#frameBuffer.length) this.#grow(room);
@@ -290,6 +316,9 @@ export class GrinderDetector implements Detector {
     this.#floorAxis = 0;
     this.#previousTextureRatio = 0;
     this.#endEpisode();
+    this.#quietestPair = Infinity;
+    this.#previousBlockRatio = 0;
+    this.#hopQuietestDb = Infinity;
     this.#holdUntilMs = -Infinity;
     this.lastFundamentalHz = 0;
     this.lastFundamentalSnrDb = 0;
@@ -378,6 +407,8 @@ export class GrinderDetector implements Detector {
     this.#rangePrimed = true;
     this.#rangeBlocks = 0;
     this.lastGateDb = DB_PER_LN * Math.log(bestRatio);
+    this.#hopQuietestDb = DB_PER_LN * Math.log(this.#quietestPair);
+    this.#quietestPair = Infinity;
 
     let grinding = false;
     if (this.ready && this.lastGateDb >= this.options.gateDb) {
@@ -693,13 +724,31 @@ export class GrinderDetector implements Detector {
     this.#attackCount = 0;
     this.#attackFrames = 0;
     this.#previousGrinding = false;
+    this.#pauses = 0;
+    this.#paused = false;
+    this.#pauseDb = Infinity;
 
   }
 
   /** Adds one hop's verdict to the evidence; true when it completes a detection. */
   #integrate(grinding: boolean, endMs: number): boolean {
     const o = this.options;
+    // The level fell clearly below the episode's last grinding: the disc left the work (a machine that
+    // merely flickers across a threshold keeps its level). Judged against earlier hops only, so a machine
+    // starting up within the episode's first hop is no pause; and only a later hop completes it, since a
+    // machine running down still looks like grinding in the hop where its level falls.
+    if (this.#evidenceMs > 0 && this.#hopQuietestDb <= this.#grindingGateDb - o.pauseDropDb) {
+      this.#paused = true;
+      if (this.#hopQuietestDb < this.#pauseDb) this.#pauseDb = this.#hopQuietestDb;
+    }
     if (grinding) {
+      // Grinding again, at a level back up from the pause's: the disc bit again.
+      if (this.#paused && this.lastGateDb - this.#pauseDb >= o.pauseDropDb && this.#hopQuietestDb > this.#pauseDb) {
+        this.#pauses++;
+        this.#paused = false;
+        this.#pauseDb = Infinity;
+      }
+      this.#grindingGateDb = this.lastGateDb;
       if (this.#evidenceMs === 0) this.#episodeStartMs = endMs - this.frameMs;
       this.#fundamentals[this.#attackFrames % WANDER_FRAMES] = this.lastFundamentalHz;
       this.#attackFrames++;
@@ -712,7 +761,8 @@ export class GrinderDetector implements Detector {
     this.#previousGrinding = grinding;
     if (!grinding || endMs < this.#holdUntilMs || this.#evidenceMs < o.integrationMs) return false;
     const wanderHz = this.wanderHz;
-    if (wanderHz < o.minWanderHz) return false;
+    // A steady tone alarms only once the cutting has paused and resumed (a tacho-regulated grinder).
+    if (wanderHz < o.minWanderHz && (o.pausesWithoutWander === 0 || this.#pauses < o.pausesWithoutWander)) return false;
 
     const features = this.#features;
     features.fundamentalHz = this.lastFundamentalHz;
@@ -723,6 +773,7 @@ export class GrinderDetector implements Detector {
     features.textureDb = this.lastTextureDb;
     features.wanderHz = wanderHz;
     features.attackCount = this.#attackCount;
+    features.pauses = this.#pauses;
     features.evidenceMs = this.#evidenceMs;
     const detection = this.#detection;
     detection.decidedMs = endMs;

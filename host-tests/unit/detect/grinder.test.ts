@@ -84,6 +84,42 @@ describe('GrinderDetector', function () {
     assert.ok(withoutWander[0].features.wanderHz < GRINDER_OPTION_SPECS.minWanderHz.default);
   });
 
+  it('catches a tacho-regulated grinder, whose speed hardly moves, once its cutting pauses and bites again', function () {
+    // Constant-electronic grinders hold their speed under load (reference/detectors.md §3): the wander test
+    // alone misses them. Two cuts with a pause between, at +10 and +20 dB.
+    for (const [seed, levelDb, pauseS] of [[61, 10, 0.3], [62, 10, 0.6], [63, 20, 0.3], [64, 20, 1]]) {
+      const rng = new Rng(seed);
+      const params = {
+        ...drawGrinder(rng, { ...D.grinder, ...D.regulatedGrinder }, { rateHz: 1600, durationS: 10, onsetS: ONSET_S, activeS: 5, levelDb }),
+        contactS: `${ONSET_S}-${ONSET_S + 2},${ONSET_S + 2 + pauseS}-9.5`, loadDrop: 0, wanderPct: 0.2, approachS: 0,
+      };
+      const signal = grinderSignal(rng, params);
+      const found = detect(new GrinderDetector(), signal, params.sensor);
+      assert.equal(found.length, 1, `seed ${seed}: ${found.length} detections`);
+      const [d] = found;
+      assert.ok(d.features.wanderHz < GRINDER_OPTION_SPECS.minWanderHz.default, `seed ${seed}: wander ${d.features.wanderHz} Hz`);
+      assert.ok(d.features.pauses >= 1, `seed ${seed}: ${d.features.pauses} pauses`);
+      assert.ok(d.decidedMs >= (ONSET_S + 2 + pauseS) * 1000 && d.decidedMs <= (ONSET_S + 4) * 1000, `seed ${seed}: decided at ${d.decidedMs} ms`);
+      assert.deepEqual(detect(new GrinderDetector({ pausesWithoutWander: 0 }), signal, params.sensor), [], `seed ${seed}: found without the pause rule`);
+    }
+  });
+
+  it('counts no pause when a steady machine starts or stops: a fan switched on and off again does not alarm', function () {
+    // A running-up or running-down fan looks like grinding in the hop where its level moves; only grinding
+    // after the level fell, and back up from it, is a pause.
+    const rng = new Rng(32);
+    for (let i = 0; i < 6; i++) {
+      const r = rng.fork();
+      const params = {
+        ...drawConfuser(r, D.confusers, 'hvac', { rateHz: 1600, durationS: 12, startS: 3 + 0.1 * i, endS: 8 + 0.07 * i }),
+        toneHz: 110 + 20 * i, harmonics: 2, harmonicDb: -6, levelDb: 12 + 2 * i, jitterPct: 0.02, airDb: -3,
+      };
+      const signal = confuserSignal(r, params);
+      assert.ok(detect(new GrinderDetector({ minWanderHz: 0 }), signal, params.sensor).length >= 1, `fan #${i} passes every check but the wander`);
+      assert.deepEqual(detect(new GrinderDetector(), signal, params.sensor), [], `fan #${i} alarmed`);
+    }
+  });
+
   it('ignores an unloaded disc spinning near the glass: no cutting texture, no alarm', function () {
     const { params } = grinderCase(25, 20);
     params.contactS = '7.900-8.000';
