@@ -61,7 +61,7 @@ export function reportText(report: SensorReport): string {
   ]), 1));
   lines.push('', 'latency from the onset to publishing, ms (impacts: from the blow that completed the count)');
   lines.push(...table(['threat', 'detected', 'p50', 'p95', 'max'], report.latency.map((r) => [
-    r.threat, String(r.detected), ms(r.p50Ms), ms(r.p95Ms), ms(r.maxMs),
+    r.variant === undefined ? r.threat : `${r.threat} ${r.variant}`, String(r.detected), ms(r.p50Ms), ms(r.p95Ms), ms(r.maxMs),
   ]), 1));
   lines.push('', `lowest recall over the judged levels (+${JUDGED_LEVEL_DB} dB or more; every grade and angle): ${percent(s.minRecall)}; confuser and ambient cases alarmed: ` +
     `${s.alarmedConfuserCases} of ${s.confuserCases}; stray ${s.strayDetections}, cross ${s.crossDetections}`);

@@ -62,6 +62,8 @@ export interface FalseAlarmRow {
 
 export interface LatencyRow {
   threat: ThreatType;
+  /** A variant of the threat with rows of its own (`regulated` for `grinder/regulated`); absent for the threat itself. */
+  variant?: string;
   detected: number;
   p50Ms: number | null;
   p95Ms: number | null;
@@ -104,9 +106,21 @@ function tenths(value: number | null): number | null {
 
 /** The level a threat case is reported under. */
 export function levelOf(c: LabelledCase): string {
-  if (c.levelDb !== undefined) return `+${c.levelDb} dB`;
+  if (c.levelDb === undefined) {
+    const prefix = `${c.threat}/`;
+    return c.group.startsWith(prefix) ? c.group.slice(prefix.length) : c.group;
+  }
+  const variant = variantOf(c);
+  return variant === undefined ? `+${c.levelDb} dB` : `${variant} +${c.levelDb} dB`;
+}
+
+/**
+ * A variant of a threat drawn at levels (group `grinder/regulated`: `regulated`), which gets recall and latency
+ * rows of its own; undefined for the threat itself and for threats graded otherwise (impact grades).
+ */
+export function variantOf(c: LabelledCase): string | undefined {
   const prefix = `${c.threat}/`;
-  return c.group.startsWith(prefix) ? c.group.slice(prefix.length) : c.group;
+  return c.levelDb !== undefined && c.group.startsWith(prefix) ? c.group.slice(prefix.length) : undefined;
 }
 
 /** What latency is measured from: the onset, or for a series of blows the last blow before the decision. */
@@ -139,7 +153,7 @@ export function scoreOutcomes(outcomes: readonly CaseOutcome[]): EvalReport {
   // Maps keep the corpus's order: levels ascending, grades light to shock, angles ascending.
   const recall = new Map<string, RecallRow>();
   const falseAlarms = new Map<string, FalseAlarmRow>();
-  const latencies = new Map<ThreatType, number[]>();
+  const latencies = new Map<string, { threat: ThreatType; variant: string | undefined; values: number[] }>();
   for (const outcome of outcomes) {
     const c = outcome.case;
     const verdict = judgeCase(outcome);
@@ -164,9 +178,11 @@ export function scoreOutcomes(outcomes: readonly CaseOutcome[]): EvalReport {
       row.missed.push(c.id);
     } else {
       row.detected++;
-      const list = latencies.get(c.threat) ?? [];
-      list.push(verdict.latencyMs as number);
-      latencies.set(c.threat, list);
+      const variant = variantOf(c);
+      const latencyKey = `${c.threat}\u0000${variant ?? ''}`;
+      const entry = latencies.get(latencyKey) ?? { threat: c.threat, variant, values: [] };
+      entry.values.push(verdict.latencyMs as number);
+      latencies.set(latencyKey, entry);
     }
     row.crossDetections += verdict.cross;
     row.strayDetections += verdict.stray;
@@ -174,9 +190,9 @@ export function scoreOutcomes(outcomes: readonly CaseOutcome[]): EvalReport {
     recall.set(key, row);
   }
   const recallRows = [...recall.values()].sort((a, b) => a.threat.localeCompare(b.threat));
-  const latencyRows: LatencyRow[] = [...latencies.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([threat, values]) => {
+  const latencyRows: LatencyRow[] = [...latencies.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, { threat, variant, values }]) => {
     const sorted = [...values].sort((a, b) => a - b);
-    return { threat, detected: sorted.length, p50Ms: tenths(quantile(sorted, 0.5)), p95Ms: tenths(quantile(sorted, 0.95)), maxMs: tenths(sorted[sorted.length - 1] ?? null) };
+    return { threat, ...(variant === undefined ? {} : { variant }), detected: sorted.length, p50Ms: tenths(quantile(sorted, 0.5)), p95Ms: tenths(quantile(sorted, 0.95)), maxMs: tenths(sorted[sorted.length - 1] ?? null) };
   });
   const judged = recallRows.filter((r) => r.levelDb === null || r.levelDb >= JUDGED_LEVEL_DB);
   const falseAlarmRows = [...falseAlarms.values()];

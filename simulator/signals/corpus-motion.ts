@@ -9,6 +9,7 @@ import { Rng } from './rng';
 import type { Signal } from './signal';
 import { VIBRATION_CONFUSERS, confuserSignal, drawConfuser } from './motion/confusers';
 import { drawGrinder, grinderSignal } from './motion/grinder';
+import type { GrinderRanges } from './motion/grinder';
 import { drawImpact, impactSignal } from './motion/impacts';
 import type { BlowGrade, ImpactKind, StruckPart } from './motion/impacts';
 import { DEFAULT_MOTION_RANGES, HOLDOUT_MOTION_RANGES } from './motion/ranges';
@@ -57,17 +58,7 @@ export function vibrationCorpus(options: CorpusOptions): LabelledCase[] {
 
   for (const levelDb of MOTION_LEVELS_DB) {
     for (let i = 0; i < count(options, 4, 30); i++) {
-      const caseRng = rng.fork();
-      // The node has been running for a while: the disc (and its approach) starts after the detector settled.
-      const durationS = options.size === 'small' ? 9 : 11;
-      const onsetS = caseRng.uniform(4, 5);
-      const params = drawGrinder(caseRng, ranges.grinder, { rateHz: rateFor(i), durationS, onsetS, activeS: durationS - onsetS, levelDb });
-      const segments = params.contactS.split(',');
-      const endS = Number(segments[segments.length - 1].split('-')[1]);
-      cases.push({
-        id: `grinder/+${levelDb}dB/#${i}`, sensor: 'vibration', threat: 'grinder', group: 'grinder', levelDb,
-        onsetS, endS, signal: grinderSignal(caseRng, params), params: flat(params),
-      });
+      cases.push(grinderCase(rng.fork(), ranges.grinder, 'grinder', { levelDb, rateHz: rateFor(i), durationS: options.size === 'small' ? 9 : 11 }, i));
     }
   }
 
@@ -107,6 +98,13 @@ export function vibrationCorpus(options: CorpusOptions): LabelledCase[] {
   }
 
   for (let i = 0; i < count(options, 3, 20); i++) cases.push(ambientCase(rng.fork(), ranges, 'vibration', rateFor(i), options.size === 'small' ? 10 : 14, i));
+
+  // Tacho-regulated grinders, drawn last so that every case above stays what it was before they joined. Their
+  // speed barely moves, so the detector waits for the first pause in the cutting: 11 s hold one in any size.
+  const regulated = { ...ranges.grinder, ...ranges.regulatedGrinder };
+  for (const levelDb of MOTION_LEVELS_DB) {
+    for (let i = 0; i < count(options, 1, 10); i++) cases.push(grinderCase(rng.fork(), regulated, 'grinder/regulated', { levelDb, rateHz: rateFor(i), durationS: 11 }, i));
+  }
   return cases;
 }
 
@@ -164,6 +162,20 @@ export function tiltCorpus(options: CorpusOptions): LabelledCase[] {
   }
   for (let i = 0; i < count(options, 2, 10); i++) cases.push(ambientCase(rng.fork(), ranges, 'tilt', rateFor(i), 30, i));
   return cases;
+}
+
+/** A grinder case of `group` (`grinder`, or a variant `grinder/<variant>`) at `levelDb` above the floor. */
+function grinderCase(caseRng: Rng, ranges: GrinderRanges, group: string, at: { levelDb: number; rateHz: number; durationS: number }, index: number): LabelledCase {
+  const { levelDb, rateHz, durationS } = at;
+  // The node has been running for a while: the disc (and its approach) starts after the detector settled.
+  const onsetS = caseRng.uniform(4, 5);
+  const params = drawGrinder(caseRng, ranges, { rateHz, durationS, onsetS, activeS: durationS - onsetS, levelDb });
+  const segments = params.contactS.split(',');
+  const endS = Number(segments[segments.length - 1].split('-')[1]);
+  return {
+    id: `${group}/+${levelDb}dB/#${index}`, sensor: 'vibration', threat: 'grinder', group, levelDb,
+    onsetS, endS, signal: grinderSignal(caseRng, params), params: flat(params),
+  };
 }
 
 function ambientCase(rng: Rng, ranges: MotionRanges, sensor: 'vibration' | 'tilt', rateHz: number, durationS: number, index: number): LabelledCase {

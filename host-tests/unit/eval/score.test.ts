@@ -75,6 +75,23 @@ describe('eval scoring', function () {
     assert.equal(quantile([1, 2, 3, 4], 0.5), 2.5);
   });
 
+  it('gives a variant of a threat at a level (grinder/regulated) recall and latency rows of its own', function () {
+    const plain = labelled({ id: 'g10#0', threat: 'grinder', group: 'grinder', levelDb: 10 });
+    const regulated = labelled({ id: 'r10#0', threat: 'grinder', group: 'grinder/regulated', levelDb: 10 });
+    const report = scoreOutcomes([
+      { case: plain, detections: [at(2.5, 'grinder')] },
+      { case: regulated, detections: [at(5, 'grinder')] },
+    ]);
+    assert.deepEqual(report.recall.map((r) => [r.level, r.detected]), [['+10 dB', 1], ['regulated +10 dB', 1]]);
+    assert.deepEqual(report.latency, [
+      { threat: 'grinder', detected: 1, p50Ms: 500, p95Ms: 500, maxMs: 500 },
+      { threat: 'grinder', variant: 'regulated', detected: 1, p50Ms: 3000, p95Ms: 3000, maxMs: 3000 },
+    ]);
+    const text = reportText({ sensor: 'vibration', role: 'window', defaultConfig: true, size: 'small', seed: 1, seeds: 1, pane: false, jointLossDb: 0,
+      flexRequired: false, soundAloneStricter: false, seconds: 1, set: 'default', flex: false, ...report });
+    assert.match(text, /^ {2}grinder regulated +1 +3000 +3000 +3000$/m);
+  });
+
   it('labels the table with the parameter set, and says so loudly when the flex is modelled', function () {
     const base = { sensor: 'acoustic' as const, role: 'window' as const, defaultConfig: true, size: 'small' as const, seed: 1, seeds: 1, pane: false, jointLossDb: 0, flexRequired: false, soundAloneStricter: false, seconds: 1, ...scoreOutcomes([]) };
     const holdout = reportText({ ...base, set: 'holdout', flex: true });

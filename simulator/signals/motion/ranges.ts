@@ -11,6 +11,11 @@ import type { TiltRanges } from './tilt';
 
 export interface MotionRanges {
   grinder: GrinderRanges;
+  /**
+   * Tacho-regulated ("constant-electronic") grinders, reference/detectors.md §3: the same draws as `grinder`
+   * but the speed held under load, so it hardly sags or wanders.
+   */
+  regulatedGrinder: Pick<GrinderRanges, 'loadDrop' | 'wanderPct'>;
   impact: ImpactRanges;
   confusers: ConfuserRanges;
   tilt: TiltRanges;
@@ -43,6 +48,7 @@ export const DEFAULT_MOTION_RANGES: MotionRanges = {
     pauseS: [0.2, 1.2],
     approachS: [0, 2],
   },
+  regulatedGrinder: { loadDrop: [0, 0.03], wanderPct: [0.2, 0.8] },
   impact: {
     scene: vibrationScene,
     parts: {
@@ -105,6 +111,7 @@ export const HOLDOUT_MOTION_RANGES: MotionRanges = {
     pauseS: [0.3, 2],
     approachS: [0, 3],
   },
+  regulatedGrinder: { loadDrop: [0, 0.05], wanderPct: [0.1, 1] },
   impact: {
     scene: holdoutVibrationScene,
     parts: {
