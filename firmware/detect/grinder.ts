@@ -276,7 +276,7 @@ export class GrinderDetector implements Detector {
     }
     this.#rangeBlocks++;
     // The quietest two blocks in a row of the hop, on the gate's scale: a pause in the cutting shows there
-    // even when it is shorter than a hop.
+    // even when it is shorter than a hop. (Until the floor is primed the ratio is meaningless and unused.)
     if (this.#rangePrimed) {
       const pair = 0.5 * (blockRatio + this.#previousBlockRatio);
       if (this.#previousBlockRatio > 0 && pair < this.#quietestPair) this.#quietestPair = pair;
@@ -316,6 +316,7 @@ export class GrinderDetector implements Detector {
     this.#floorAxis = 0;
     this.#previousTextureRatio = 0;
     this.#endEpisode();
+    this.#grindingGateDb = 0;
     this.#quietestPair = Infinity;
     this.#previousBlockRatio = 0;
     this.#hopQuietestDb = Infinity;
@@ -727,7 +728,6 @@ export class GrinderDetector implements Detector {
     this.#pauses = 0;
     this.#paused = false;
     this.#pauseDb = Infinity;
-
   }
 
   /** Adds one hop's verdict to the evidence; true when it completes a detection. */
