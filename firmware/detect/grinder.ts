@@ -177,10 +177,9 @@ export class GrinderDetector implements Detector {
   /** Grinding frames in the current episode. */
   #attackFrames = 0;
   #previousGrinding = false;
-  /** Pauses counted in the episode, and whether one began since the last grinding hop. */
+  /** Pauses counted in the episode. */
   #pauses = 0;
-  #paused = false;
-  /** The quietest level of the pause begun, dB on the gate's scale. */
+  /** The quietest level of a pause begun since the last one counted, dB on the gate's scale (Infinity: none). */
   #pauseDb = Infinity;
   /** Gate level of the last grinding hop, dB; the quietest pair of blocks of the hop being gathered (a ratio). */
   #grindingGateDb = 0;
@@ -726,7 +725,6 @@ export class GrinderDetector implements Detector {
     this.#attackFrames = 0;
     this.#previousGrinding = false;
     this.#pauses = 0;
-    this.#paused = false;
     this.#pauseDb = Infinity;
   }
 
@@ -737,15 +735,13 @@ export class GrinderDetector implements Detector {
     // merely flickers across a threshold keeps its level). Judged against earlier hops only, so a machine
     // starting up within the episode's first hop is no pause; and only a later hop completes it, since a
     // machine running down still looks like grinding in the hop where its level falls.
-    if (this.#evidenceMs > 0 && this.#hopQuietestDb <= this.#grindingGateDb - o.pauseDropDb) {
-      this.#paused = true;
-      if (this.#hopQuietestDb < this.#pauseDb) this.#pauseDb = this.#hopQuietestDb;
+    if (this.#evidenceMs > 0 && this.#hopQuietestDb <= this.#grindingGateDb - o.pauseDropDb && this.#hopQuietestDb < this.#pauseDb) {
+      this.#pauseDb = this.#hopQuietestDb;
     }
     if (grinding) {
       // Grinding again, at a level back up from the pause's: the disc bit again.
-      if (this.#paused && this.lastGateDb - this.#pauseDb >= o.pauseDropDb && this.#hopQuietestDb > this.#pauseDb) {
+      if (this.lastGateDb - this.#pauseDb >= o.pauseDropDb && this.#hopQuietestDb > this.#pauseDb) {
         this.#pauses++;
-        this.#paused = false;
         this.#pauseDb = Infinity;
       }
       this.#grindingGateDb = this.lastGateDb;

@@ -4,7 +4,7 @@
  * miss or alarm.
  */
 import type { SensorReport } from './evaluate';
-import { HIT_EARLY_S, HIT_LATE_S, JUDGED_LEVEL_DB } from './score';
+import { HIT_EARLY_S, HIT_LATE_S, JUDGED_LEVEL_DB, latencyName } from './score';
 
 /** A window node judging glass break by its microphone alone (its accelerometer on the frame). */
 export const MICROPHONE_ONLY_EXAMPLE = 'docs/examples/window-microphone-only.json';
@@ -61,7 +61,7 @@ export function reportText(report: SensorReport): string {
   ]), 1));
   lines.push('', 'latency from the onset to publishing, ms (impacts: from the blow that completed the count)');
   lines.push(...table(['threat', 'detected', 'p50', 'p95', 'max'], report.latency.map((r) => [
-    r.variant === undefined ? r.threat : `${r.threat} ${r.variant}`, String(r.detected), ms(r.p50Ms), ms(r.p95Ms), ms(r.maxMs),
+    latencyName(r), String(r.detected), ms(r.p50Ms), ms(r.p95Ms), ms(r.maxMs),
   ]), 1));
   lines.push('', `lowest recall over the judged levels (+${JUDGED_LEVEL_DB} dB or more; every grade and angle): ${percent(s.minRecall)}; confuser and ambient cases alarmed: ` +
     `${s.alarmedConfuserCases} of ${s.confuserCases}; stray ${s.strayDetections}, cross ${s.crossDetections}`);

@@ -106,12 +106,9 @@ function tenths(value: number | null): number | null {
 
 /** The level a threat case is reported under. */
 export function levelOf(c: LabelledCase): string {
-  if (c.levelDb === undefined) {
-    const prefix = `${c.threat}/`;
-    return c.group.startsWith(prefix) ? c.group.slice(prefix.length) : c.group;
-  }
-  const variant = variantOf(c);
-  return variant === undefined ? `+${c.levelDb} dB` : `${variant} +${c.levelDb} dB`;
+  const subgroup = subgroupOf(c);
+  if (c.levelDb === undefined) return subgroup ?? c.group;
+  return subgroup === undefined ? `+${c.levelDb} dB` : `${subgroup} +${c.levelDb} dB`;
 }
 
 /**
@@ -119,8 +116,18 @@ export function levelOf(c: LabelledCase): string {
  * rows of its own; undefined for the threat itself and for threats graded otherwise (impact grades).
  */
 export function variantOf(c: LabelledCase): string | undefined {
+  return c.levelDb === undefined ? undefined : subgroupOf(c);
+}
+
+/** The case's group after `<threat>/` (`grinder/regulated`: `regulated`; `impact/heavy`: `heavy`), if it has one. */
+function subgroupOf(c: LabelledCase): string | undefined {
   const prefix = `${c.threat}/`;
-  return c.levelDb !== undefined && c.group.startsWith(prefix) ? c.group.slice(prefix.length) : undefined;
+  return c.group.startsWith(prefix) ? c.group.slice(prefix.length) : undefined;
+}
+
+/** What a latency row is reported as: the threat, and its variant if it is one (`grinder regulated`). */
+export function latencyName(row: LatencyRow): string {
+  return row.variant === undefined ? row.threat : `${row.threat} ${row.variant}`;
 }
 
 /** What latency is measured from: the onset, or for a series of blows the last blow before the decision. */

@@ -16,7 +16,7 @@ import { microphoneOnlyConfig } from '../../helpers/microphone-only';
 import type { NodeConfig } from '../../../firmware/node/config';
 import { corpusFor, runEval, type SensorReport } from '../../../simulator/eval/evaluate';
 import { roleConfig } from '../../../simulator/eval/sensor-pipeline';
-import { JUDGED_LEVEL_DB } from '../../../simulator/eval/score';
+import { JUDGED_LEVEL_DB, latencyName } from '../../../simulator/eval/score';
 import type { LabelledCase, SensorChannel } from '../../../simulator/signals/corpus';
 import { MOTION_LEVELS_DB } from '../../../simulator/signals/corpus-motion';
 import { VIBRATION_CONFUSERS } from '../../../simulator/signals/motion/confusers';
@@ -62,7 +62,7 @@ function shortfalls(report: SensorReport): string[] {
     if (alarmed.length > 0) problems.push(`${r.group}: false alarm(s) (${r.alarmTypes.join(', ')}) in ${alarmed.join(', ')}`);
   }
   for (const l of report.latency) {
-    const name = l.variant === undefined ? l.threat : `${l.threat} ${l.variant}`;
+    const name = latencyName(l);
     const limitMs = VARIANT_LATENCY_LIMIT_MS[name] ?? LATENCY_LIMIT_MS[l.threat];
     if ((l.maxMs ?? 0) > limitMs) problems.push(`${name}: latency up to ${l.maxMs} ms > ${limitMs} ms`);
   }
@@ -92,7 +92,7 @@ function flexRequiredCaseConfig(): NodeConfig {
 
 function summaryLine(report: SensorReport): string {
   const rows = report.recall.map((r) => `${r.threat === 'glass_break' ? '' : `${r.threat} `}${r.level} ${r.detected}/${r.cases}`).join(', ');
-  const latency = report.latency.map((l) => `${l.threat}${l.variant === undefined ? '' : ` ${l.variant}`} p95 ${Math.round(l.p95Ms ?? NaN)} ms`).join(', ');
+  const latency = report.latency.map((l) => `${latencyName(l)} p95 ${Math.round(l.p95Ms ?? NaN)} ms`).join(', ');
   return `${report.sensor}/${report.set}${report.flex ? ' with flex' : ''}${report.pane ? ' pane modelled' : ''}: ${rows}; ${report.summary.alarmedConfuserCases} of ` +
     `${report.summary.confuserCases} confuser and ambient cases alarmed; ${latency}`;
 }
