@@ -8,6 +8,8 @@ import { angleBetweenDeg } from '../../../simulator/signals/motion/geometry';
 import type { Vec3 } from '../../../simulator/signals/motion/geometry';
 import { drawGrinder, grinderSignal, grinderSpeedHz } from '../../../simulator/signals/motion/grinder';
 import { drawImpact, impactSignal } from '../../../simulator/signals/motion/impacts';
+import { drawRailingWind, railingWindSignal } from '../../../simulator/signals/motion/railing';
+import type { RailingWindParams } from '../../../simulator/signals/motion/railing';
 import { DEFAULT_MOTION_RANGES, HOLDOUT_MOTION_RANGES } from '../../../simulator/signals/motion/ranges';
 import { MotionScene, drawScene } from '../../../simulator/signals/motion/scene';
 import type { SceneParams } from '../../../simulator/signals/motion/scene';
@@ -196,12 +198,49 @@ describe('motion signal library', function () {
     }
   });
 
+  it('railing in the wind: hums at its mode once locked, at the level asked; out of lock far weaker; a loose joint rattles', function () {
+    const base = (over: Partial<RailingWindParams>): RailingWindParams => ({
+      ...drawRailingWind(new Rng(8), D.railingWind, { rateHz: 1600, durationS: 8, startS: 1, endS: 8 }),
+      sensor: 'lis3dh_8g', ambientRmsG: 0.002, modeHz: 140, dampingRatio: 0.005, meanRatio: 1, gustPct: 3, gustHz: 0.3,
+      lockWidth: 0.2, lockDb: 12, lockCycles: 30, inlineDb: -20, rattle: false, rain: false, levelDb: 25, ...over,
+    });
+    const levelDb = (signal: Signal, fromS: number, toS: number): number => {
+      const g = meanVector(signal, 0, 0.9);
+      let squares = 0;
+      for (let f = fromS * 1600; f < toS * 1600; f++) for (let c = 0; c < 3; c++) squares += (signal.data[f * 3 + c] - g[c]) ** 2;
+      return 20 * Math.log10(Math.sqrt(squares / ((toS - fromS) * 1600)) / new MotionScene(new Rng(0), base({})).floorRmsG);
+    };
+    const locked = railingWindSignal(new Rng(9), base({}));
+    const { power, binHz } = totalSpectrum(locked, 5);
+    assert.ok(Math.abs(peakHz(power, binHz, 60, 300) - 140) <= binHz, `hums at ${peakHz(power, binHz, 60, 300)} Hz, its mode 140 Hz`);
+    const lockedDb = levelDb(locked, 4, 8);
+    assert.ok(Math.abs(lockedDb - 25) < 2, `locked hum ${lockedDb.toFixed(1)} dB over the floor for 25 dB asked`);
+
+    // The wind far from the lock-in range: only the forced response, off the mode and without the self-excitation.
+    const unlockedDb = levelDb(railingWindSignal(new Rng(9), base({ meanRatio: 1.5 })), 4, 8);
+    assert.ok(unlockedDb < lockedDb - 15, `out of lock ${unlockedDb.toFixed(1)} dB, locked ${lockedDb.toFixed(1)} dB`);
+
+    // A loose joint knocking at each swing fills the spectrum between the hum's harmonics (rattle's texture).
+    const between = (signal: Signal): number => {
+      const t = totalSpectrum(signal, 5);
+      let sum = 0;
+      for (let k = Math.round(300 / t.binHz); k * t.binHz < 700; k++) {
+        const h = (k * t.binHz) / 140;
+        if (Math.abs(h - Math.round(h)) > 0.15) sum += t.power[k];
+      }
+      return sum;
+    };
+    const rattleDb = 10 * Math.log10(between(railingWindSignal(new Rng(9), base({ rattle: true, rattleGap: 0.5 }))) / between(locked));
+    assert.ok(rattleDb > 10, `the rattle raises 300–700 Hz between the harmonics by ${rattleDb.toFixed(1)} dB`);
+  });
+
   it('keeps the holdout ranges apart from the tuning ranges', function () {
     const differing = (a: object, b: object): number =>
       Object.keys(a).filter((k) => JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((b as Record<string, unknown>)[k])).length;
     assert.ok(differing(D.grinder, HOLDOUT_MOTION_RANGES.grinder) >= 10, 'grinder profiles differ');
     assert.ok(differing(D.confusers, HOLDOUT_MOTION_RANGES.confusers) >= 8, 'confuser variants differ');
     assert.ok(differing(D.tilt, HOLDOUT_MOTION_RANGES.tilt) >= 5, 'tilt conditions differ');
+    assert.ok(differing(D.railingWind, HOLDOUT_MOTION_RANGES.railingWind) >= 12, 'railings and winds differ');
   });
 
   it('refuses malformed timing text, naming the part it cannot read', function () {

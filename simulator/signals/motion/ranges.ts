@@ -6,6 +6,7 @@
 import type { ConfuserRanges } from './confusers';
 import type { GrinderRanges } from './grinder';
 import type { ImpactRanges } from './impacts';
+import type { RailingWindRanges } from './railing';
 import type { SceneRanges } from './scene';
 import type { TiltRanges } from './tilt';
 
@@ -18,6 +19,8 @@ export interface MotionRanges {
   regulatedGrinder: Pick<GrinderRanges, 'loadDrop' | 'wanderPct'>;
   impact: ImpactRanges;
   confusers: ConfuserRanges;
+  /** A railing singing in the wind (balusters locked to vortex shedding), for nodes on a railing only. */
+  railingWind: RailingWindRanges;
   tilt: TiltRanges;
   /** Wind sway and thermal drift used as tilt confusers (stronger than around the ladder cases). */
   windSwayDeg: readonly [number, number];
@@ -71,6 +74,23 @@ export const DEFAULT_MOTION_RANGES: MotionRanges = {
     traffic: { rmsG: [0.002, 0.03], passS: [3, 8], engineHz: [12, 28] },
     doorSlam: { peakG: [0.02, 0.2], modeLoHz: [8, 20], modeHiHz: [30, 80], dampingRatio: [0.05, 0.2], rattleShare: [0.05, 0.3] },
     tapping: { count: [1, 6], intervalS: [0.15, 0.6], peakG: [0.01, 0.15], contactMs: [1.5, 5], modeLoHz: [60, 150], modeHiHz: [300, 700], dampingRatio: [0.01, 0.05] },
+  },
+  railingWind: {
+    scene: vibrationScene,
+    modeHz: [70, 260],
+    dampingRatio: [0.002, 0.02],
+    meanRatio: [0.85, 1.15],
+    gustPct: [10, 40],
+    gustHz: [0.1, 0.6],
+    lockWidth: [0.05, 0.2],
+    lockDb: [6, 20],
+    lockCycles: [20, 80],
+    inlineDb: [-30, -12],
+    rattleShare: 0.5,
+    rattleGap: [0.3, 0.8],
+    levelDb: [10, 35],
+    rainShare: 0.5,
+    rainDb: [5, 25],
   },
   tilt: {
     scene: tiltScene,
@@ -134,6 +154,23 @@ export const HOLDOUT_MOTION_RANGES: MotionRanges = {
     traffic: { rmsG: [0.003, 0.05], passS: [2, 10], engineHz: [10, 28] },
     doorSlam: { peakG: [0.03, 0.25], modeLoHz: [10, 25], modeHiHz: [40, 100], dampingRatio: [0.04, 0.15], rattleShare: [0.1, 0.4] },
     tapping: { count: [2, 8], intervalS: [0.12, 0.5], peakG: [0.02, 0.2], contactMs: [1, 4], modeLoHz: [50, 120], modeHiHz: [250, 700], dampingRatio: [0.005, 0.03] },
+  },
+  railingWind: {
+    scene: holdoutVibrationScene,
+    modeHz: [60, 280],
+    dampingRatio: [0.001, 0.03],
+    meanRatio: [0.8, 1.2],
+    gustPct: [5, 50],
+    gustHz: [0.05, 1],
+    lockWidth: [0.03, 0.25],
+    lockDb: [3, 24],
+    lockCycles: [10, 120],
+    inlineDb: [-35, -8],
+    rattleShare: 0.6,
+    rattleGap: [0.2, 0.9],
+    levelDb: [8, 40],
+    rainShare: 0.6,
+    rainDb: [0, 30],
   },
   tilt: {
     scene: holdoutTiltScene,
