@@ -89,6 +89,8 @@ export interface SensorReport extends EvalReport {
   flexRequired: boolean;
   /** Whether it holds a sound without the flex to a stricter score, minScoreWithoutFlex (acoustic). */
   soundAloneStricter: boolean;
+  /** Vibration: the node is on a railing, so the corpus held the railing's own confusers (singing in the wind). */
+  railing: boolean;
   /** Wall time to build the corpus (unless given) and run it, s. */
   seconds: number;
 }
@@ -124,7 +126,9 @@ export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): 
   const role = config.role;
   const seeds = options.seeds ?? 1;
   if (!Number.isInteger(seeds) || seeds < 1) throw new RangeError(`runEval: seeds must be a whole number ≥ 1, not ${seeds}`);
-  const corpus = cases ?? pooledCorpus(options.sensor, options, seeds);
+  // A node on a railing meets the railing's own confusers as well (the wind), whatever its options said.
+  const railing = options.sensor === 'vibration' && config.mounting.surface === 'railing';
+  const corpus = cases ?? pooledCorpus(options.sensor, { ...options, railing }, seeds);
   const jointLossDb = options.jointLossDb ?? 0;
   if ((options.pane === true || jointLossDb > 0) && options.sensor !== 'acoustic') throw new Error('pane modelling applies to the acoustic sensor');
   if (jointLossDb > 0 && (options.pane === false || options.flex === true)) {
@@ -148,6 +152,7 @@ export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): 
     jointLossDb: pane ? jointLossDb : 0,
     flexRequired: required,
     soundAloneStricter: stricter,
+    railing,
     ...scoreOutcomes(outcomes),
     seconds: (performance.now() - started) / 1000,
     outcomes,

@@ -37,6 +37,7 @@ export function reportText(report: SensorReport): string {
     `   corpus size ${report.size}, ${seedText(report)}; pipeline from ${report.defaultConfig ? 'the default configuration' : 'the GIVEN configuration (--config)'} of role ${report.role}; ` +
       `${s.cases} cases (${s.threatCases} threats, ${s.confuserCases} confusers and ambient) in ${report.seconds.toFixed(1)} s`,
   ];
+  if (report.railing) lines.push('   ON A RAILING: the corpus adds the railing singing in the wind (railing_wind), which a node on glass, a frame or a plinth never meets');
   if (report.sensor === 'acoustic') {
     const fusion = report.flexRequired
       ? 'glass break REQUIRES the flex (dual technology)'

@@ -11,6 +11,7 @@ import { VIBRATION_CONFUSERS, confuserSignal, drawConfuser } from './motion/conf
 import { drawGrinder, grinderSignal } from './motion/grinder';
 import type { GrinderRanges } from './motion/grinder';
 import { drawImpact, impactSignal } from './motion/impacts';
+import { drawRailingWind, railingWindSignal } from './motion/railing';
 import type { BlowGrade, ImpactKind, StruckPart } from './motion/impacts';
 import { DEFAULT_MOTION_RANGES, HOLDOUT_MOTION_RANGES } from './motion/ranges';
 import type { MotionRanges } from './motion/ranges';
@@ -49,7 +50,10 @@ function count(options: CorpusOptions, small: number, full: number): number {
   return options.size === 'small' ? small : full;
 }
 
-/** Grinder at +10/+20/+30 dB, impacts (blow series by strength, and single shocks) on glass and frames, confusers, ambient. */
+/**
+ * Grinder at +10/+20/+30 dB, impacts (blow series by strength, and single shocks) on glass and frames, confusers,
+ * ambient, tacho-regulated grinders, and with `railing` a railing singing in the wind.
+ */
 export function vibrationCorpus(options: CorpusOptions): LabelledCase[] {
   const ranges = rangesFor(options);
   const rng = new Rng(options.seed ^ (options.holdout ? 0x5eed0001 : 0x5eed0000));
@@ -104,6 +108,21 @@ export function vibrationCorpus(options: CorpusOptions): LabelledCase[] {
   const regulated = { ...ranges.grinder, ...ranges.regulatedGrinder };
   for (const levelDb of MOTION_LEVELS_DB) {
     for (let i = 0; i < count(options, 1, 10); i++) cases.push(grinderCase(rng.fork(), regulated, 'grinder/regulated', { levelDb, rateHz: rateFor(i), durationS: 11 }, i));
+  }
+
+  // A railing singing in the wind: only for a node on a railing, and last, so no other case changes with it.
+  // 20 s lets gusts take the hum in and out of lock a few times.
+  if (options.railing === true) {
+    for (let i = 0; i < count(options, 6, 20); i++) {
+      const caseRng = rng.fork();
+      const durationS = 20;
+      const startS = caseRng.uniform(3, 4.5);
+      const params = drawRailingWind(caseRng, ranges.railingWind, { rateHz: rateFor(i), durationS, startS, endS: durationS - 0.5 });
+      cases.push({
+        id: `confuser/railing_wind/#${i}`, sensor: 'vibration', threat: null, group: 'railing_wind', onsetS: startS, endS: durationS - 0.5,
+        signal: railingWindSignal(caseRng, params), params: flat(params),
+      });
+    }
   }
   return cases;
 }

@@ -31,4 +31,9 @@ export interface CorpusOptions {
   holdout: boolean;
   /** `small` for CI (seconds to run), `full` for `npm run eval`. */
   size: 'small' | 'full';
+  /**
+   * Vibration: the node is on a railing, so the railing's own confusers (singing in the wind) join the
+   * corpus, after every other case. A node on glass, a frame or a plinth never meets them.
+   */
+  railing?: boolean;
 }

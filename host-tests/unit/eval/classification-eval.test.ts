@@ -192,6 +192,12 @@ describe('classification evaluation on the small corpora (CI)', function () {
             for (const part of ['glass', 'frame']) assert.ok(cases.some((c) => c.group === group && c.params.part === part), `${name}: ${group} on ${part}`);
           }
           for (const kind of VIBRATION_CONFUSERS) assert.ok(groups.has(kind), `${name}: confuser ${kind}`);
+          // The railing's own confusers only for a node on a railing, after every other case, which stay as they were.
+          assert.ok(!groups.has('railing_wind'), `${name}: no railing unless the node is on one`);
+          const onRailing = corpusFor(sensor, { seed: 1, holdout: set === 'holdout', size: 'small', railing: true });
+          assert.deepEqual(onRailing.slice(0, cases.length).map((c) => c.id), cases.map((c) => c.id), `${name}: the railing's cases come last`);
+          assert.deepEqual(onRailing[cases.length - 1].signal.data, cases[cases.length - 1].signal.data, `${name}: the case before them unchanged`);
+          assert.ok(onRailing.slice(cases.length).every((c) => c.group === 'railing_wind' && c.threat === null), `${name}: then the railing in the wind`);
         } else {
           const angles = cases.filter((c) => c.threat === 'tilt').map((c) => Number(c.params.angleDeg));
           assert.ok(Math.min(...angles) >= TILT_OPTION_SPECS.thresholdDeg.default, `${name}: angles from the threshold upward`);

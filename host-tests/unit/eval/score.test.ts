@@ -88,12 +88,12 @@ describe('eval scoring', function () {
       { threat: 'grinder', variant: 'regulated', detected: 1, p50Ms: 3000, p95Ms: 3000, maxMs: 3000 },
     ]);
     const text = reportText({ sensor: 'vibration', role: 'window', defaultConfig: true, size: 'small', seed: 1, seeds: 1, pane: false, jointLossDb: 0,
-      flexRequired: false, soundAloneStricter: false, seconds: 1, set: 'default', flex: false, ...report });
+      flexRequired: false, soundAloneStricter: false, railing: false, seconds: 1, set: 'default', flex: false, ...report });
     assert.match(text, /^ {2}grinder regulated +1 +3000 +3000 +3000$/m);
   });
 
   it('labels the table with the parameter set, and says so loudly when the flex is modelled', function () {
-    const base = { sensor: 'acoustic' as const, role: 'window' as const, defaultConfig: true, size: 'small' as const, seed: 1, seeds: 1, pane: false, jointLossDb: 0, flexRequired: false, soundAloneStricter: false, seconds: 1, ...scoreOutcomes([]) };
+    const base = { sensor: 'acoustic' as const, role: 'window' as const, defaultConfig: true, size: 'small' as const, seed: 1, seeds: 1, pane: false, jointLossDb: 0, flexRequired: false, soundAloneStricter: false, railing: false, seconds: 1, ...scoreOutcomes([]) };
     const holdout = reportText({ ...base, set: 'holdout', flex: true });
     assert.match(holdout, /HOLDOUT parameter set \(ranges the defaults were NOT tuned on/);
     assert.match(holdout, /FLEX MODELLED \(--flex\)/);
@@ -111,5 +111,8 @@ describe('eval scoring', function () {
     assert.doesNotMatch(dual, /ANOTHER PANE/);
     assert.match(reportText({ ...base, set: 'default', flex: false, pane: true, flexRequired: true, jointLossDb: 20 }),
       /ANOTHER PANE: the node sits on another pane of the case than the one struck; every blow and knock reaches it 20 dB weaker/);
+    assert.doesNotMatch(tuned, /ON A RAILING/);
+    assert.match(reportText({ ...base, sensor: 'vibration', role: 'balcony', set: 'default', flex: false, railing: true }),
+      /ON A RAILING: the corpus adds the railing singing in the wind \(railing_wind\)/);
   });
 });
