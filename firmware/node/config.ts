@@ -73,11 +73,17 @@ const ROLE_MOUNTING: Readonly<Record<NodeRole, Mounting>> = {
  * and from 2 to 0 (default set), the pane modelled (docs/detectors-acoustic.md, "The display case").
  * Requiring the flex there too would end those alarms but lose a tenth of the breaks of another pane whose
  * blow reaches the node 20 dB weaker (round 12 there): a site that measures its case's joints may set it.
+ * On a balcony's railing the grinder alarms on a steady tone only once its fundamental wanders, not on its
+ * pauses: balusters sing in the wind at their mode (a steady tone, with a rattle and rain as texture) and
+ * gusts make the hum come and go, which the pause rule took for a tacho-regulated grinder lifting off and
+ * biting again (docs/detectors-motion.md, round 16: 41 % of singing railings alarmed with it, none without).
+ * A railing sheltered from the wind may set `grinder.pausesWithoutWander` 1 again.
  * Applied only where the detector's spec has the option.
  */
 const SURFACE_DEFAULTS: Readonly<Partial<Record<NodeRole, Partial<Record<MountSurface, Partial<Record<DetectorKey, Readonly<Record<string, number | boolean>>>>>>>>> = {
   window: { glass: { glassBreak: { requireFlex: true } } },
   display_case: { glass: { glassBreak: { minScoreWithoutFlex: 0.9 } } },
+  balcony: { railing: { grinder: { pausesWithoutWander: 0 } } },
 };
 
 /**

@@ -93,7 +93,7 @@ function flexRequiredCaseConfig(): NodeConfig {
 function summaryLine(report: SensorReport): string {
   const rows = report.recall.map((r) => `${r.threat === 'glass_break' ? '' : `${r.threat} `}${r.level} ${r.detected}/${r.cases}`).join(', ');
   const latency = report.latency.map((l) => `${latencyName(l)} p95 ${Math.round(l.p95Ms ?? NaN)} ms`).join(', ');
-  return `${report.sensor}/${report.set}${report.flex ? ' with flex' : ''}${report.pane ? ' pane modelled' : ''}: ${rows}; ${report.summary.alarmedConfuserCases} of ` +
+  return `${report.role === 'window' ? '' : `${report.role}: `}${report.sensor}/${report.set}${report.flex ? ' with flex' : ''}${report.pane ? ' pane modelled' : ''}: ${rows}; ${report.summary.alarmedConfuserCases} of ` +
     `${report.summary.confuserCases} confuser and ambient cases alarmed; ${latency}`;
 }
 
@@ -175,6 +175,34 @@ describe('classification evaluation on the small corpora (CI)', function () {
       assert.ok(found(defaults) >= 0.9 * defaults.summary.threatCases, `defaults: ${found(defaults)} of ${defaults.summary.threatCases} breaks`);
       assert.ok(found(defaults) > found(required), `defaults ${found(defaults)}, flex required ${found(required)}`);
       assert.deepEqual(defaults.falseAlarms.filter((r) => r.alarmedCases.length > 0).map((r) => r.group), []);
+    });
+  }
+
+  // A balcony node on its railing (docs/detectors-motion.md, round 16): its corpus adds the railing singing in the
+  // wind, which alarmed the grinder's pause rule; on a railing the rule is off by default. Held: no confuser
+  // alarms, the railing's included; the grinder and medium to heavy blows found. By design, and so not held:
+  // light blows (under the balcony's 0.5 g blow threshold in part) and tacho-regulated grinders (on a railing
+  // found only once their speed wanders). With the pause rule on again the railing alarms (checked, so the
+  // corpus keeps showing why the default exists).
+  for (const set of SETS) {
+    it(`vibration, ${set} set, a balcony node on its railing: no confuser alarms with the railing singing in the wind, grinders and medium to heavy blows found`, function () {
+      const options = { sensor: 'vibration', holdout: set === 'holdout', size: 'small', seed: 1 } as const;
+      const report = runEval({ ...options, role: 'balcony' });
+      console.log(`      ${summaryLine(report)}`);
+      const railing = report.falseAlarms.find((r) => r.group === 'railing_wind');
+      assert.ok(railing !== undefined && railing.cases >= 6, 'the railing singing in the wind is in the corpus');
+      assert.deepEqual(report.falseAlarms.filter((r) => r.alarmedCases.length > 0).map((r) => `${r.group}: ${r.alarmedCases.join(', ')}`), []);
+      for (const r of report.recall) {
+        const regulated = r.level.startsWith('regulated');
+        if ((r.threat === 'grinder' && !regulated) || (r.threat === 'impact' && r.level !== 'light')) {
+          assert.ok(r.recall >= MIN_RECALL, `${r.threat} ${r.level}: ${r.detected}/${r.cases}`);
+        }
+      }
+      const base = roleConfig('balcony');
+      assert.equal(base.detectors.grinder.pausesWithoutWander, 0, 'the railing default turns the pause rule off');
+      const pauses = runEval({ ...options, config: { ...base, detectors: { ...base.detectors, grinder: { ...base.detectors.grinder, pausesWithoutWander: 1 } } } });
+      const alarmedWithPauses = pauses.falseAlarms.find((r) => r.group === 'railing_wind')?.alarmedCases.length ?? 0;
+      assert.ok(alarmedWithPauses > 0, 'with the pause rule the singing railing alarms the grinder');
     });
   }
 

@@ -65,6 +65,11 @@ describe('node configuration', function () {
     assert.equal(requireFlex(back.config), true, 'back on the glass');
     const invalid = effectiveConfig({ mounting: { surface: 'ceiling' } }, onGlass);
     assert.ok(!invalid.ok && invalid.errors.some((e) => e.includes('config.mounting.surface')), JSON.stringify(invalid));
+    // On a balcony's railing, which sings in the wind, the grinder's pause rule is off; off the railing it is on.
+    const pauses = (config: NodeConfig): unknown => config.detectors.grinder.pausesWithoutWander;
+    assert.equal(pauses(defaultConfig(real('balcony'))), 0, 'a balcony node on its railing');
+    assert.equal(pauses(defaultConfig(real('balcony', 'wall'))), 1, 'a balcony node on the wall');
+    assert.equal(pauses(defaultConfig(real('window'))), 1, 'a window node on its pane');
     // Test specs without the option: the rule adds nothing.
     assert.equal(defaultConfig(context('window')).detectors.glassBreak.requireFlex, undefined);
   });
