@@ -11,11 +11,12 @@
  * pause rule (round 15) takes for a tacho-regulated grinder (docs/detectors-motion.md, round 16).
  *
  * Model: the baluster's mode is a resonator driven by the shedding force (∝ U², at St·U/d, or at the mode
- * once locked, when the self-excited force is `lockDb` stronger); lock builds up and is lost over
- * `lockCycles` cycles (an assumption: no measured onset was found). The drag force at twice the shedding
- * frequency reaches the sensor `inlineDb` under the hum; a loose joint knocks once the swing passes
- * `rattleGap` of the case's largest. `levelDb` is the locked hum at the mean wind,
- * over the scene's floor, so a case whose wind seldom locks is mostly the weak forced response.
+ * once locked) plus the part of it that the baluster's own motion synchronises, at the mode and `lockDb`
+ * stronger in all once locked; that part builds up and fades over `lockCycles` cycles (an assumption: no
+ * measured onset was found). The drag force at twice the shedding frequency reaches the sensor `inlineDb`
+ * under the hum; a loose joint knocks once the swing passes `rattleGap` of the case's largest. `levelDb` is
+ * the locked hum at the mean wind, over the scene's floor, so a case whose wind seldom locks is mostly the
+ * weak forced response.
  */
 import type { Rng } from '../rng';
 import type { Signal } from '../signal';
@@ -129,22 +130,28 @@ export function addRailingWind(rng: Rng, params: RailingWindParams, scene: Motio
   const inline = new Float64Array(frames);
   let y = 0;
   let v = 0;
-  let phase = rng.uniform(0, 2 * Math.PI);
+  let sheddingPhase = rng.uniform(0, 2 * Math.PI);
+  let modePhase = sheddingPhase;
   let lock = 0;
   for (let i = 0; i < frames; i++) {
     const windRatio = Math.max(0, 1 + (params.gustPct / 100) * gust[i]);
     const sheddingHz = params.modeHz * params.meanRatio * windRatio;
     const locked = Math.abs(sheddingHz / params.modeHz - 1) < params.lockWidth;
     lock += ((locked ? 1 : 0) - lock) * lockStep;
-    const driveHz = locked ? params.modeHz : sheddingHz;
-    const force = active[i] * windRatio * windRatio * (1 + (lockGain - 1) * lock) * FORCE * w * w;
+    // The shedding at St·U/d, and the part of it synchronised by the baluster's own motion, which is at the
+    // mode whatever the wind does and fades as the synchronisation is lost.
+    const shedding = active[i] * windRatio * windRatio * FORCE * w * w;
+    const synchronised = shedding * (lockGain - 1) * lock;
     for (let s = 0; s < SUBSTEPS; s++) {
-      phase += 2 * Math.PI * driveHz * dt;
-      v += (force * Math.sin(phase) - 2 * zeta * w * v - w * w * y) * dt;
+      modePhase += w * dt;
+      // Locked, the shedding follows the baluster; unlocked it runs at its own frequency.
+      sheddingPhase = locked ? modePhase : sheddingPhase + 2 * Math.PI * sheddingHz * dt;
+      const force = shedding * Math.sin(sheddingPhase) + synchronised * Math.sin(modePhase);
+      v += (force - 2 * zeta * w * v - w * w * y) * dt;
       y += v * dt;
     }
     hum[i] = -w * w * y;
-    inline[i] = force * Math.sin(2 * phase + 1);
+    inline[i] = shedding * Math.sin(2 * sheddingPhase + 1) + synchronised * Math.sin(2 * modePhase + 1);
   }
   // Scale so that the locked hum at the mean wind has an RMS of 1: its peak is lockGain·FORCE·w²/(2ζ).
   const unit = (2 * zeta * Math.SQRT2) / (lockGain * FORCE * w * w);
