@@ -7,9 +7,9 @@
  * Per block it uses only the shared front end's extremes: the deviation of each axis from its resting
  * value (gravity), combined into a vector peak. A crossing of the flex threshold opens an event of
  * blowGapMs (a blow and its ringing). The event is a blow when it was sudden — within 40 ms it at least
- * doubled the level just before it — and its peak clears the blow threshold and stands out from the
- * background (so a grinder, a floor machine starting up or a pane still ringing never count as a hail
- * of blows). A blow also stands alone: after one, another counts only once the motion has fallen below
+ * doubled the level just before it — and the peak of those 40 ms clears the blow threshold and stands out
+ * from the background (so a grinder, a floor machine starting up, a pane still ringing or a railing's hum
+ * swelling with a gust never count as a hail of blows: a blow peaks at once). A blow also stands alone: after one, another counts only once the motion has fallen below
  * half its peak (a struck pane rings down between blows; a machine running up never falls back, and its
  * first seconds would otherwise pass for a series). Once it has, a pane so lightly damped that it still rings
  * over the flex threshold lets the next blow open its own event by a jump to twice the recent level. Only a
@@ -186,7 +186,9 @@ export class ImpactDetector implements Detector {
       }
       return NO_DETECTIONS;
     }
-    if (eventPeakG < o.blowThresholdG || eventPeakG < o.blowCrestRatio * this.#backgroundG) return NO_DETECTIONS;
+    // A blow peaks at once: its onset, not a swell that keeps growing after it (a railing's hum caught by a gust).
+    const onsetPeakG = this.#eventOnsetPeakG;
+    if (onsetPeakG < o.blowThresholdG || onsetPeakG < o.blowCrestRatio * this.#backgroundG) return NO_DETECTIONS;
     if (this.#releaseBelowG > 0 && this.blowsWithin(atMs) > 0) return NO_DETECTIONS;
     this.#eventCounted = true;
     this.#releaseBelowG = RELEASE_RATIO * eventPeakG;
