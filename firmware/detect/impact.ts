@@ -9,11 +9,12 @@
  * blowGapMs (a blow and its ringing). The event is a blow when it was sudden — within 40 ms it at least
  * doubled the level just before it — and the peak of those 40 ms clears the blow threshold and stands out
  * from the background (so a grinder, a floor machine starting up, a pane still ringing or a railing's hum
- * swelling with a gust never count as a hail of blows: a blow peaks at once). A blow also stands alone: after one, another counts only once the motion has fallen below
- * half its peak (a struck pane rings down between blows; a machine running up never falls back, and its
- * first seconds would otherwise pass for a series). Once it has, a pane so lightly damped that it still rings
- * over the flex threshold lets the next blow open its own event by a jump to twice the recent level. Only a
- * block that opens an event is scanned again, to time the crossing to the sample.
+ * swelling with a gust never count as a hail of blows: a blow peaks at once). A blow also stands alone:
+ * after one, another counts only once the motion has fallen below half its peak (a struck pane rings down
+ * between blows; a machine running up never falls back, and its first seconds would otherwise pass for a
+ * series). Once it has, a pane so lightly damped that it still rings over the flex threshold lets the next
+ * blow open its own event by a jump to twice the recent level. Only a block that opens an event is scanned
+ * again, to time the crossing to the sample.
  */
 import type { SampleBlock } from '../ports';
 import { MOTION_CHANNELS, MotionBlockStats } from './motion-block';

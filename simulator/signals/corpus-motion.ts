@@ -11,8 +11,8 @@ import { VIBRATION_CONFUSERS, confuserSignal, drawConfuser } from './motion/conf
 import { drawGrinder, grinderSignal } from './motion/grinder';
 import type { GrinderRanges } from './motion/grinder';
 import { drawImpact, impactSignal } from './motion/impacts';
-import { drawRailingWind, railingWindSignal } from './motion/railing';
 import type { BlowGrade, ImpactKind, StruckPart } from './motion/impacts';
+import { drawRailingWind, railingWindSignal } from './motion/railing';
 import { DEFAULT_MOTION_RANGES, HOLDOUT_MOTION_RANGES } from './motion/ranges';
 import type { MotionRanges } from './motion/ranges';
 import { MotionScene, drawScene } from './motion/scene';
