@@ -126,6 +126,7 @@ export function addRailingWind(rng: Rng, params: RailingWindParams, scene: Motio
   const lockGain = 10 ** (params.lockDb / 20);
   const lockStep = 1 - Math.exp(-params.modeHz / (params.lockCycles * rateHz));
   const dt = 1 / (rateHz * SUBSTEPS);
+  const nyquistSafeHz = rateHz * 0.45;
   const hum = new Float64Array(frames);
   const inline = new Float64Array(frames);
   let y = 0;
@@ -151,7 +152,9 @@ export function addRailingWind(rng: Rng, params: RailingWindParams, scene: Motio
       y += v * dt;
     }
     hum[i] = -w * w * y;
-    inline[i] = shedding * Math.sin(2 * sheddingPhase + 1) + synchronised * Math.sin(2 * modePhase + 1);
+    // Above 45 % of the rate the sensor's own filter takes the drag's vibration out (no aliases).
+    const sheddingDrag = 2 * sheddingHz < nyquistSafeHz ? shedding * Math.sin(2 * sheddingPhase + 1) : 0;
+    inline[i] = sheddingDrag + synchronised * Math.sin(2 * modePhase + 1);
   }
   // Scale so that the locked hum at the mean wind has an RMS of 1: its peak is lockGain·FORCE·w²/(2ζ).
   const unit = (2 * zeta * Math.SQRT2) / (lockGain * FORCE * w * w);
