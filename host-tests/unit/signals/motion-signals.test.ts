@@ -232,6 +232,16 @@ describe('motion signal library', function () {
     };
     const rattleDb = 10 * Math.log10(between(railingWindSignal(new Rng(9), base({ rattle: true, rattleGap: 0.5 }))) / between(locked));
     assert.ok(rattleDb > 10, `the rattle raises 300–700 Hz between the harmonics by ${rattleDb.toFixed(1)} dB`);
+
+    // The knocks ring the railing, they do not move it: nothing of them in the tilt band (1 s means steady).
+    const rattling = railingWindSignal(new Rng(9), base({ rattle: true, rattleGap: 0.3, levelDb: 35 }));
+    const rest = meanVector(rattling, 0, 0.9);
+    for (let t = 2; t < 7; t++) {
+      const drift = Math.hypot(...meanVector(rattling, t, t + 1).map((v, c) => v - rest[c]));
+      assert.ok(drift < 0.002, `1 s mean moved ${(1000 * drift).toFixed(2)} mg at ${t} s`);
+    }
+    // A mode the accelerometer's own filter would take out is refused, not drawn.
+    assert.throws(() => railingWindSignal(new Rng(9), base({ rateHz: 400, modeHz: 200 })), /railing: mode 200 Hz is above 45 % of the rate 400 Hz/);
   });
 
   it('keeps the holdout ranges apart from the tuning ranges', function () {

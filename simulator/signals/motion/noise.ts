@@ -37,6 +37,12 @@ class GenBiquad {
   }
 }
 
+/** 4th-order high-pass (two sections) in place. */
+export function highPass(x: Float64Array, rateHz: number, cornerHz: number): void {
+  new GenBiquad('highpass', rateHz, cornerHz).process(x);
+  new GenBiquad('highpass', rateHz, cornerHz).process(x);
+}
+
 export function whiteNoise(rng: Rng, n: number): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = rng.normal();
@@ -57,10 +63,7 @@ export function normalizeRms(x: Float64Array): Float64Array {
 /** Gaussian noise band-limited to loHz..hiHz (4th-order edges), unit RMS. loHz 0 means low-pass only. */
 export function bandNoise(rng: Rng, n: number, rateHz: number, loHz: number, hiHz: number): Float64Array {
   const x = whiteNoise(rng, n);
-  if (loHz > 0) {
-    new GenBiquad('highpass', rateHz, loHz).process(x);
-    new GenBiquad('highpass', rateHz, loHz).process(x);
-  }
+  if (loHz > 0) highPass(x, rateHz, loHz);
   if (hiHz < rateHz / 2) {
     new GenBiquad('lowpass', rateHz, hiHz).process(x);
     new GenBiquad('lowpass', rateHz, hiHz).process(x);

@@ -21,7 +21,7 @@
 import type { Rng } from '../rng';
 import type { Signal } from '../signal';
 import { jitterDirection, randomUnitVector } from './geometry';
-import { addSegment, bandNoise, wander } from './noise';
+import { addSegment, bandNoise, highPass, wander } from './noise';
 import { MotionScene, drawScene, logUniform } from './scene';
 import type { SceneParams, SceneRanges } from './scene';
 
@@ -114,10 +114,14 @@ const SUBSTEPS = 8;
 /** How far past the gap the knocks reach, per unit of swing over it, and how ragged they are. */
 const KNOCK_GAIN = 3;
 const KNOCK_SPREAD = 0.5;
+/** The railing's structure rings from here up when knocked, Hz. */
+const KNOCK_LOW_HZ = 40;
 
 /** Adds a singing railing's motion between startS and endS to a scene. */
 export function addRailingWind(rng: Rng, params: RailingWindParams, scene: MotionScene): void {
   const { frames, rateHz } = scene;
+  // An accelerometer's own filter takes out a mode this high: nothing to draw, and the resonator would not be stable.
+  if (!(params.modeHz < rateHz * 0.45)) throw new RangeError(`railing: mode ${params.modeHz} Hz is above 45 % of the rate ${rateHz} Hz`);
   const active = new Float64Array(frames);
   addSegment(active, rateHz, params.startS, params.endS, 1);
   const gust = wander(rng, frames, rateHz, params.gustHz);
@@ -164,13 +168,16 @@ export function addRailingWind(rng: Rng, params: RailingWindParams, scene: Motio
   for (let i = 0; i < frames; i++) if (Math.abs(hum[i]) > largest) largest = Math.abs(hum[i]);
   const ragged = bandNoise(rng, frames, rateHz, 200, rateHz * 0.45);
   const gap = params.rattle ? params.rattleGap * largest : Infinity;
-  const wave = new Float64Array(frames);
+  const knocks = new Float64Array(frames);
   for (let i = 0; i < frames; i++) {
-    let x = hum[i] + inlineGain * inline[i];
     const over = Math.abs(hum[i]) - gap;
-    if (over > 0) x += Math.sign(hum[i]) * over * KNOCK_GAIN * (1 + KNOCK_SPREAD * ragged[i]);
-    wave[i] = x * unit;
+    if (over > 0) knocks[i] = Math.sign(hum[i]) * over * KNOCK_GAIN * (1 + KNOCK_SPREAD * ragged[i]);
   }
+  // The knocks shake the railing at its own modes: nothing of them reaches the sensor as a slow drift (they
+  // would otherwise pass into the tilt band as they wax and wane).
+  highPass(knocks, rateHz, KNOCK_LOW_HZ);
+  const wave = new Float64Array(frames);
+  for (let i = 0; i < frames; i++) wave[i] = (hum[i] + inlineGain * inline[i] + knocks[i]) * unit;
   const event = scene.eventBuffer();
   MotionScene.addAlong(event, wave, jitterDirection(rng, randomUnitVector(rng), 0.4));
   scene.addEvent(event, scene.floorRmsG * 10 ** (params.levelDb / 20));
