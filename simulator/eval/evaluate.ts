@@ -7,7 +7,7 @@ import type { NodeRole } from '../../firmware/detect/types';
 import type { NodeConfig } from '../../firmware/node/config';
 import type { CorpusOptions, LabelledCase, SensorChannel } from '../signals/corpus';
 import { acousticCorpus } from '../signals/corpus-acoustic';
-import { tiltCorpus, vibrationCorpus } from '../signals/corpus-motion';
+import { RAILING_WIND_GROUP, tiltCorpus, vibrationCorpus } from '../signals/corpus-motion';
 import { sensorModel } from '../signals/motion/sensor';
 import { paneMotion } from '../signals/pane-motion';
 import { Rng } from '../signals/rng';
@@ -89,7 +89,7 @@ export interface SensorReport extends EvalReport {
   flexRequired: boolean;
   /** Whether it holds a sound without the flex to a stricter score, minScoreWithoutFlex (acoustic). */
   soundAloneStricter: boolean;
-  /** Vibration: the node is on a railing, so the corpus held the railing's own confusers (singing in the wind). */
+  /** The corpus held the railing's own confusers (singing in the wind): the node is on a railing. */
   railing: boolean;
   /** Wall time to build the corpus (unless given) and run it, s. */
   seconds: number;
@@ -127,8 +127,9 @@ export function runEval(options: EvalOptions, cases?: readonly LabelledCase[]): 
   const seeds = options.seeds ?? 1;
   if (!Number.isInteger(seeds) || seeds < 1) throw new RangeError(`runEval: seeds must be a whole number ≥ 1, not ${seeds}`);
   // A node on a railing meets the railing's own confusers as well (the wind), whatever its options said.
-  const railing = options.sensor === 'vibration' && config.mounting.surface === 'railing';
-  const corpus = cases ?? pooledCorpus(options.sensor, { ...options, railing }, seeds);
+  const onRailing = options.sensor !== 'acoustic' && config.mounting.surface === 'railing';
+  const corpus = cases ?? pooledCorpus(options.sensor, { ...options, railing: onRailing }, seeds);
+  const railing = corpus.some((c) => c.group === RAILING_WIND_GROUP);
   const jointLossDb = options.jointLossDb ?? 0;
   if ((options.pane === true || jointLossDb > 0) && options.sensor !== 'acoustic') throw new Error('pane modelling applies to the acoustic sensor');
   if (jointLossDb > 0 && (options.pane === false || options.flex === true)) {

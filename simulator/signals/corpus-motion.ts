@@ -22,6 +22,9 @@ import { parseInstants } from './motion/timing';
 /** Levels of threats above the ambient floor, dB. */
 export const MOTION_LEVELS_DB = [10, 20, 30] as const;
 
+/** The group of the railing's own confusers (a railing singing in the wind). */
+export const RAILING_WIND_GROUP = 'railing_wind';
+
 /** Tilt angles of the ladder cases as multiples of the default threshold ("from the threshold upward"). */
 export const TILT_ANGLE_FACTORS = [1.25, 1.5, 2, 3, 5, 10] as const;
 
@@ -111,23 +114,14 @@ export function vibrationCorpus(options: CorpusOptions): LabelledCase[] {
   }
 
   // A railing singing in the wind: only for a node on a railing, and last, so no other case changes with it.
-  // 20 s lets gusts take the hum in and out of lock a few times.
-  if (options.railing === true) {
-    for (let i = 0; i < count(options, 6, 20); i++) {
-      const caseRng = rng.fork();
-      const durationS = 20;
-      const startS = caseRng.uniform(3, 4.5);
-      const params = drawRailingWind(caseRng, ranges.railingWind, { rateHz: rateFor(i), durationS, startS, endS: durationS - 0.5 });
-      cases.push({
-        id: `confuser/railing_wind/#${i}`, sensor: 'vibration', threat: null, group: 'railing_wind', onsetS: startS, endS: durationS - 0.5,
-        signal: railingWindSignal(caseRng, params), params: flat(params),
-      });
-    }
-  }
+  if (options.railing === true) cases.push(...railingWindCases(rng, ranges, 'vibration', count(options, 6, 20), rateFor));
   return cases;
 }
 
-/** Ladder or lift at angles from the threshold upward, wind sway, gusts, thermal drift, people, slams, traffic, ambient. */
+/**
+ * Ladder or lift at angles from the threshold upward, wind sway, gusts, thermal drift, people, slams, traffic,
+ * ambient, and with `railing` a railing singing in the wind.
+ */
 export function tiltCorpus(options: CorpusOptions): LabelledCase[] {
   const ranges = rangesFor(options);
   const rng = new Rng(options.seed ^ (options.holdout ? 0x7117001 : 0x7117000));
@@ -180,6 +174,25 @@ export function tiltCorpus(options: CorpusOptions): LabelledCase[] {
     }
   }
   for (let i = 0; i < count(options, 2, 10); i++) cases.push(ambientCase(rng.fork(), ranges, 'tilt', rateFor(i), 30, i));
+  // A railing singing in the wind reaches the tilt pipeline through the same accelerometer (1600 Hz, as the
+  // balcony's vibration pipeline runs it); last, so no other case changes with it.
+  if (options.railing === true) cases.push(...railingWindCases(rng, ranges, 'tilt', count(options, 6, 20), () => 1600));
+  return cases;
+}
+
+/** `count` cases of a railing singing in the wind for `sensor`'s corpus, 20 s long: gusts take the hum in and out of lock a few times. */
+function railingWindCases(rng: Rng, ranges: MotionRanges, sensor: 'vibration' | 'tilt', count: number, rateFor: (i: number) => number): LabelledCase[] {
+  const cases: LabelledCase[] = [];
+  for (let i = 0; i < count; i++) {
+    const caseRng = rng.fork();
+    const durationS = 20;
+    const startS = caseRng.uniform(3, 4.5);
+    const params = drawRailingWind(caseRng, ranges.railingWind, { rateHz: rateFor(i), durationS, startS, endS: durationS - 0.5 });
+    cases.push({
+      id: `confuser/${RAILING_WIND_GROUP}/#${i}`, sensor, threat: null, group: RAILING_WIND_GROUP, onsetS: startS, endS: durationS - 0.5,
+      signal: railingWindSignal(caseRng, params), params: flat(params),
+    });
+  }
   return cases;
 }
 

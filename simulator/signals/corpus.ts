@@ -32,8 +32,8 @@ export interface CorpusOptions {
   /** `small` for CI (seconds to run), `full` for `npm run eval`. */
   size: 'small' | 'full';
   /**
-   * Vibration: the node is on a railing, so the railing's own confusers (singing in the wind) join the
-   * corpus, after every other case. A node on glass, a frame or a plinth never meets them.
+   * Vibration and tilt: the node is on a railing, so the railing's own confusers (singing in the wind) join
+   * the corpus, after every other case. A node on glass, a frame or a plinth never meets them.
    */
   railing?: boolean;
 }
