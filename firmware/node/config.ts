@@ -76,7 +76,7 @@ const ROLE_MOUNTING: Readonly<Record<NodeRole, Mounting>> = {
  * On a balcony's railing the grinder alarms on a steady tone only once its fundamental wanders, not on its
  * pauses: balusters sing in the wind at their mode (a steady tone, with a rattle and rain as texture) and
  * gusts make the hum come and go, which the pause rule took for a tacho-regulated grinder lifting off and
- * biting again (docs/detectors-motion.md, round 16: with it 73–82 of 200 railings per ten seeds alarmed,
+ * biting again (docs/detectors-motion.md, round 16: with it 72–80 of 200 railings per ten seeds alarmed,
  * without it 0–3). A railing sheltered from the wind may set `grinder.pausesWithoutWander` 1 again.
  * Applied only where the detector's spec has the option.
  */
