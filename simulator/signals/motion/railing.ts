@@ -138,6 +138,7 @@ export function addRailingWind(rng: Rng, params: RailingWindParams, scene: Motio
   let sheddingPhase = rng.uniform(0, 2 * Math.PI);
   let modePhase = sheddingPhase;
   let lock = 0;
+  let largest = 0;
   for (let i = 0; i < frames; i++) {
     const windRatio = Math.max(0, 1 + (params.gustPct / 100) * gust[i]);
     const sheddingHz = params.modeHz * params.meanRatio * windRatio;
@@ -156,6 +157,7 @@ export function addRailingWind(rng: Rng, params: RailingWindParams, scene: Motio
       y += v * dt;
     }
     hum[i] = -w * w * y;
+    if (Math.abs(hum[i]) > largest) largest = Math.abs(hum[i]);
     // Above 45 % of the rate the sensor's own filter takes the drag's vibration out (no aliases).
     const sheddingDrag = 2 * sheddingHz < nyquistSafeHz ? shedding * Math.sin(2 * sheddingPhase + 1) : 0;
     inline[i] = sheddingDrag + synchronised * Math.sin(2 * modePhase + 1);
@@ -164,18 +166,19 @@ export function addRailingWind(rng: Rng, params: RailingWindParams, scene: Motio
   const unit = (2 * zeta * Math.SQRT2) / (lockGain * FORCE * w * w);
   // Locked at the mode the hum is 1/(2ζ) of the force that drives it; the drag's vibration follows the force.
   const inlineGain = 10 ** (params.inlineDb / 20) / (2 * zeta);
-  let largest = 0;
-  for (let i = 0; i < frames; i++) if (Math.abs(hum[i]) > largest) largest = Math.abs(hum[i]);
+  // Drawn with or without a rattle, so that what follows draws the same either way.
   const ragged = bandNoise(rng, frames, rateHz, 200, rateHz * 0.45);
-  const gap = params.rattle ? params.rattleGap * largest : Infinity;
   const knocks = new Float64Array(frames);
-  for (let i = 0; i < frames; i++) {
-    const over = Math.abs(hum[i]) - gap;
-    if (over > 0) knocks[i] = Math.sign(hum[i]) * over * KNOCK_GAIN * (1 + KNOCK_SPREAD * ragged[i]);
+  if (params.rattle) {
+    const gap = params.rattleGap * largest;
+    for (let i = 0; i < frames; i++) {
+      const over = Math.abs(hum[i]) - gap;
+      if (over > 0) knocks[i] = Math.sign(hum[i]) * over * KNOCK_GAIN * (1 + KNOCK_SPREAD * ragged[i]);
+    }
+    // The knocks shake the railing at its own modes: nothing of them reaches the sensor as a slow drift (they
+    // would otherwise pass into the tilt band as they wax and wane).
+    highPass(knocks, rateHz, KNOCK_LOW_HZ);
   }
-  // The knocks shake the railing at its own modes: nothing of them reaches the sensor as a slow drift (they
-  // would otherwise pass into the tilt band as they wax and wane).
-  highPass(knocks, rateHz, KNOCK_LOW_HZ);
   const wave = new Float64Array(frames);
   for (let i = 0; i < frames; i++) wave[i] = (hum[i] + inlineGain * inline[i] + knocks[i]) * unit;
   const event = scene.eventBuffer();
