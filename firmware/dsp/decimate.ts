@@ -6,9 +6,17 @@
  * rates the accumulator is exact integer arithmetic: no drift, however long the stream.
  *
  * The running sums carry over from one input block to the next, so blocks of any length give the same
- * output stream. Integer sums, with a straight loop for three channels (no per-frame test); one
+ * output stream. Sums of integer counts (exact in doubles), with a straight loop for three channels; one
  * division per output value. Used to bring the accelerometer down to 50 Hz for tilt, where the average
- * is also the anti-alias filter (a boxcar: its first null sits at the output rate).
+ * is also the anti-alias filter.
+ *
+ * One stage is a boxcar over one output period: nulls at the multiples of the output rate, but its
+ * sidelobes fall only 6 dB per octave, so broadband knocks (a loose railing joint) fold into the slow
+ * band. Two stages weigh the last two groups as a triangle (rising over the older, falling over the
+ * newer): the boxcar convolved with itself, sidelobes twice as deep in dB and falling 12 dB per octave,
+ * for one more add per sample and channel and half an output period more delay (none at equal rates:
+ * the older frame's weight is 0). The falling ramp is a running sum of the running sum; the rising one
+ * follows from it and the group's plain sum.
  */
 
 export interface BlockAveragerOptions {
@@ -18,27 +26,41 @@ export interface BlockAveragerOptions {
   inRateHz: number;
   /** Output frame rate. */
   outRateHz: number;
+  /** 1: a boxcar over one output period (default); 2: a triangle over two (deeper anti-aliasing). */
+  stages?: 1 | 2;
 }
 
-/** 65536 frames of ±32768 still fit the Int32 sums. */
+/** Frames per average at most: the ramp sums (65536² / 2 × 32768) stay exact in doubles. */
 const MAX_RATIO = 65536;
 
 export class BlockAverager {
   readonly channels: number;
   readonly outRateHz: number;
+  readonly stages: 1 | 2;
   #inRateHz = 0;
-  readonly #sums: Int32Array;
-  /** Input frames in the open average, and the accumulator (outRateHz per frame, closes at inRateHz). */
+  /** Per channel: the open group's sum, and (two stages) its ramp sum, the previous group's sum and ramp sum. */
+  readonly #sums: Float64Array;
+  readonly #ramps: Float64Array;
+  readonly #previousSums: Float64Array;
+  readonly #previousRamps: Float64Array;
+  /** Input frames in the open average and in the one before it, and the accumulator (outRateHz per frame, closes at inRateHz). */
   #count = 0;
+  #previousCount = 0;
   #phase = 0;
 
   constructor(options: BlockAveragerOptions) {
     const { channels, outRateHz } = options;
     if (!Number.isInteger(channels) || channels < 1) throw new RangeError(`BlockAverager: channels must be a positive integer, got ${channels}`);
     if (!(outRateHz > 0) || !Number.isFinite(outRateHz)) throw new RangeError(`BlockAverager: outRateHz must be a positive number, got ${outRateHz}`);
+    const stages = options.stages ?? 1;
+    if (stages !== 1 && stages !== 2) throw new RangeError(`BlockAverager: stages must be 1 or 2, got ${String(stages)}`);
     this.channels = channels;
     this.outRateHz = outRateHz;
-    this.#sums = new Int32Array(channels);
+    this.stages = stages;
+    this.#sums = new Float64Array(channels);
+    this.#ramps = new Float64Array(channels);
+    this.#previousSums = new Float64Array(channels);
+    this.#previousRamps = new Float64Array(channels);
     this.setInputRate(options.inRateHz);
   }
 
@@ -81,65 +103,98 @@ export class BlockAverager {
       throw new RangeError(`BlockAverager.process: endFrames holds ${endFrames.length} entries; these ${frames} frames complete ${completes} averages`);
     }
     const sums = this.#sums;
+    const ramps = this.#ramps;
+    const triangle = this.stages === 2;
     let count = this.#count;
     let written = 0;
     let frame = fromFrame;
     const end = fromFrame + frames;
-    // Three channels (x, y, z: the only use on the node) keep their sums in locals for the whole call.
-    let x = sums[0];
-    let y = channels === 3 ? sums[1] : 0;
-    let z = channels === 3 ? sums[2] : 0;
+    // Three channels (x, y, z: the only use on the node) keep their sums in locals between averages.
+    const three = channels === 3;
+    let x = sums[0], y = three ? sums[1] : 0, z = three ? sums[2] : 0;
+    let rx = ramps[0], ry = three ? ramps[1] : 0, rz = three ? ramps[2] : 0;
     while (frame < end) {
       // Frames still needed to close the open average (at least one, since phase < inRateHz).
       const needed = Math.ceil((inRateHz - phase) / outRateHz);
       const take = needed < end - frame ? needed : end - frame;
       const stop = (frame + take) * channels;
-      if (channels === 3) {
+      if (three && triangle) {
+        for (let i = frame * 3; i < stop; i += 3) {
+          x += input[i]; rx += x;
+          y += input[i + 1]; ry += y;
+          z += input[i + 2]; rz += z;
+        }
+      } else if (three) {
         for (let i = frame * 3; i < stop; i += 3) {
           x += input[i];
           y += input[i + 1];
           z += input[i + 2];
         }
       } else {
-        for (let i = frame * channels; i < stop; i += channels) for (let c = 0; c < channels; c++) sums[c] += input[i + c];
+        for (let i = frame * channels; i < stop; i += channels) {
+          for (let c = 0; c < channels; c++) {
+            sums[c] += input[i + c];
+            ramps[c] += sums[c];
+          }
+        }
       }
       frame += take;
       count += take;
       phase += take * outRateHz;
       if (take === needed) {
-        const base = written * channels;
-        if (channels === 3) {
-          output[base] = x / count;
-          output[base + 1] = y / count;
-          output[base + 2] = z / count;
-          x = 0;
-          y = 0;
-          z = 0;
-        } else {
-          for (let c = 0; c < channels; c++) {
-            output[base + c] = sums[c] / count;
-            sums[c] = 0;
-          }
+        if (three) {
+          sums[0] = x; sums[1] = y; sums[2] = z;
+          ramps[0] = rx; ramps[1] = ry; ramps[2] = rz;
+          x = y = z = rx = ry = rz = 0;
         }
+        this.#close(count, output, written * channels);
         if (endFrames !== undefined) endFrames[written] = frame - 1;
         written++;
         count = 0;
         phase -= inRateHz;
       }
     }
-    if (channels === 3) {
-      sums[0] = x;
-      sums[1] = y;
-      sums[2] = z;
+    if (three) {
+      sums[0] = x; sums[1] = y; sums[2] = z;
+      ramps[0] = rx; ramps[1] = ry; ramps[2] = rz;
     }
     this.#count = count;
     this.#phase = phase;
     return written;
   }
 
+  /**
+   * Writes the average that the group of `count` frames just closed, from `base` in `output`, and
+   * starts the next group. The triangle: with n frames in the previous group and m in this one, the
+   * weights rise 0..n−1 over the previous and fall m..1 over this one (with n = m, the boxcar convolved
+   * with itself: double nulls at the multiples of the output rate); the ramp sum of a group is
+   * Σ (size − j)·x_j, so the rising part is n·sum − ramp.
+   */
+  #close(count: number, output: Float64Array | Float32Array, base: number): void {
+    const sums = this.#sums, ramps = this.#ramps, previousSums = this.#previousSums, previousRamps = this.#previousRamps;
+    const n = this.#previousCount;
+    // The first average after a start has no older group: a plain mean (a lone falling ramp would let a
+    // strong tone through at a tenth of its amplitude, and that frame goes into the home position).
+    const triangle = this.stages === 2 && n > 0;
+    const weight = (n * (n - 1) + count * (count + 1)) / 2;
+    for (let c = 0; c < this.channels; c++) {
+      output[base + c] = triangle ? (n * previousSums[c] - previousRamps[c] + ramps[c]) / weight : sums[c] / count;
+      previousSums[c] = sums[c];
+      previousRamps[c] = ramps[c];
+      sums[c] = 0;
+      ramps[c] = 0;
+    }
+    this.#previousCount = count;
+  }
+
+  /** Drops the open average and, for two stages, the group before it (the next output is a plain mean of its own group). */
   reset(): void {
     this.#sums.fill(0);
+    this.#ramps.fill(0);
+    this.#previousSums.fill(0);
+    this.#previousRamps.fill(0);
     this.#count = 0;
+    this.#previousCount = 0;
     this.#phase = 0;
   }
 }

@@ -26,7 +26,7 @@ const AVERAGES_PER_CALL = 64;
 export class TiltPipeline implements Pipeline {
   readonly kind = 'tilt' as const;
   readonly detector: TiltDetector;
-  readonly #averager = new BlockAverager({ channels: 3, inRateHz: TILT_RATE_HZ, outRateHz: TILT_RATE_HZ });
+  readonly #averager = new BlockAverager({ channels: 3, inRateHz: TILT_RATE_HZ, outRateHz: TILT_RATE_HZ, stages: 2 });
   readonly #averages = new Float64Array(3 * AVERAGES_PER_CALL);
   readonly #endFrames = new Int32Array(AVERAGES_PER_CALL);
   readonly #result: Detection[];

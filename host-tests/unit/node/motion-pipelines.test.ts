@@ -6,6 +6,7 @@ import { TiltPipeline } from '../../../firmware/node/pipeline-tilt';
 import { COMPACT_BANDS, VibrationPipeline } from '../../../firmware/node/pipeline-vibration';
 import type { SampleBlock } from '../../../firmware/ports';
 import { Rng } from '../../../simulator/signals/rng';
+import { feedBlocks } from '../../../simulator/signals/signal';
 import { drawGrinder, grinderSignal } from '../../../simulator/signals/motion/grinder';
 import { drawImpact, impactSignal } from '../../../simulator/signals/motion/impacts';
 import { DEFAULT_MOTION_RANGES } from '../../../simulator/signals/motion/ranges';
@@ -114,6 +115,26 @@ describe('TiltPipeline', function () {
       assert.ok(Math.abs(frames - 14 * TILT_RATE_HZ) <= 1, `${frames} frames at 50 Hz from 14 s at ${rateHz} Hz`);
     });
   }
+
+  it('is not tilted by a baluster humming at 100.5 Hz, 3 g (the averages fold it to 0.5 Hz: one boxcar passes 15 mg, the triangle 0.08 mg)', function () {
+    const rateHz = 1600;
+    const frames = rateHz * 20;
+    const data = new Float32Array(frames * 3);
+    for (let f = 0; f < frames; f++) {
+      data[f * 3] = 3 * Math.sin((2 * Math.PI * 100.5 * f) / rateHz);
+      data[f * 3 + 2] = 1;
+    }
+    const pipeline = new TiltPipeline({ role: 'balcony' });
+    let largestDeg = 0;
+    const found: string[] = [];
+    feedBlocks({ rateHz, channels: 3, data }, { unitsPerCount: 0.0039, blockFrames: 32 }, (block) => {
+      for (const d of pipeline.push(block)) found.push(`${d.type} at ${d.decidedMs} ms`);
+      if (pipeline.detector.homeAgeS > 0) largestDeg = Math.max(largestDeg, pipeline.detector.angleDeg);
+    });
+    assert.deepEqual(found, []);
+    // One stage: 0.8° and a tilt every second; two: 0.004° from the tone, the rest the ADXL345's 3.9 mg steps.
+    assert.ok(largestDeg < 0.05, `largest angle ${largestDeg}°`);
+  });
 
   it('refuses blocks under 50 Hz and roles that do not run tilt', function () {
     assert.throws(() => new TiltPipeline().push(emptyBlock(25, 5)), /TiltPipeline: block at 25 Hz; the tilt pipeline needs 50 Hz or more/);

@@ -67,6 +67,7 @@ export function createDspKernels(): DspKernels {
   const floor = new NoiseFloorTracker();
   let floorStep = 0;
   const averager = new BlockAverager({ channels: 3, inRateHz: VIB_RATE_HZ, outRateHz: 50 });
+  const triangleAverager = new BlockAverager({ channels: 3, inRateHz: VIB_RATE_HZ, outRateHz: 50, stages: 2 });
   const averaged = new Float64Array(3);
   const micBinHz = MIC_RATE_HZ / FFT_SIZE;
   const vibBinHz = VIB_RATE_HZ / FFT_SIZE;
@@ -112,6 +113,7 @@ export function createDspKernels(): DspKernels {
     },
     noiseFloor: () => floor.update(-60 + (floorStep++ % 7), 32),
     averager32x3: () => averager.process(accel, 32, averaged) + averaged[2],
+    triangle32x3: () => triangleAverager.process(accel, 32, averaged) + averaged[2],
   };
 
   return {
