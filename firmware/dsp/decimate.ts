@@ -102,17 +102,23 @@ export class BlockAverager {
     if (endFrames !== undefined && endFrames.length < completes) {
       throw new RangeError(`BlockAverager.process: endFrames holds ${endFrames.length} entries; these ${frames} frames complete ${completes} averages`);
     }
-    const sums = this.#sums;
-    const ramps = this.#ramps;
-    const triangle = this.stages === 2;
+    const sums = this.#sums, ramps = this.#ramps, previousSums = this.#previousSums, previousRamps = this.#previousRamps;
+    // At equal rates a group is one frame and the triangle's older weight is 0: the plain path, cheaper.
+    const triangle = this.stages === 2 && inRateHz > outRateHz;
     let count = this.#count;
+    let previous = this.#previousCount;
     let written = 0;
     let frame = fromFrame;
     const end = fromFrame + frames;
-    // Three channels (x, y, z: the only use on the node) keep their sums in locals between averages.
+    // Three channels (x, y, z: the only use on the node) keep their sums in locals for the whole call.
     const three = channels === 3;
     let x = sums[0], y = three ? sums[1] : 0, z = three ? sums[2] : 0;
-    let rx = ramps[0], ry = three ? ramps[1] : 0, rz = three ? ramps[2] : 0;
+    let rx = 0, ry = 0, rz = 0, px = 0, py = 0, pz = 0, prx = 0, pry = 0, prz = 0;
+    if (three && triangle) {
+      rx = ramps[0]; ry = ramps[1]; rz = ramps[2];
+      px = previousSums[0]; py = previousSums[1]; pz = previousSums[2];
+      prx = previousRamps[0]; pry = previousRamps[1]; prz = previousRamps[2];
+    }
     while (frame < end) {
       // Frames still needed to close the open average (at least one, since phase < inRateHz).
       const needed = Math.ceil((inRateHz - phase) / outRateHz);
@@ -142,49 +148,66 @@ export class BlockAverager {
       count += take;
       phase += take * outRateHz;
       if (take === needed) {
+        const base = written * channels;
+        // The triangle (see #close); the first average after a start has no older group: a plain mean.
+        const weight = triangle && previous > 0 ? (previous * (previous - 1) + count * (count + 1)) / 2 : 0;
         if (three) {
-          sums[0] = x; sums[1] = y; sums[2] = z;
-          ramps[0] = rx; ramps[1] = ry; ramps[2] = rz;
-          x = y = z = rx = ry = rz = 0;
+          if (weight > 0) {
+            output[base] = (previous * px - prx + rx) / weight;
+            output[base + 1] = (previous * py - pry + ry) / weight;
+            output[base + 2] = (previous * pz - prz + rz) / weight;
+          } else {
+            output[base] = x / count;
+            output[base + 1] = y / count;
+            output[base + 2] = z / count;
+          }
+          if (triangle) {
+            px = x; py = y; pz = z;
+            prx = rx; pry = ry; prz = rz;
+            rx = ry = rz = 0;
+          }
+          x = y = z = 0;
+        } else {
+          this.#close(count, previous, weight, output, base);
         }
-        this.#close(count, output, written * channels);
         if (endFrames !== undefined) endFrames[written] = frame - 1;
         written++;
+        previous = count;
         count = 0;
         phase -= inRateHz;
       }
     }
     if (three) {
       sums[0] = x; sums[1] = y; sums[2] = z;
+    }
+    if (three && triangle) {
       ramps[0] = rx; ramps[1] = ry; ramps[2] = rz;
+      previousSums[0] = px; previousSums[1] = py; previousSums[2] = pz;
+      previousRamps[0] = prx; previousRamps[1] = pry; previousRamps[2] = prz;
     }
     this.#count = count;
+    this.#previousCount = previous;
     this.#phase = phase;
     return written;
   }
 
   /**
-   * Writes the average that the group of `count` frames just closed, from `base` in `output`, and
-   * starts the next group. The triangle: with n frames in the previous group and m in this one, the
-   * weights rise 0..n−1 over the previous and fall m..1 over this one (with n = m, the boxcar convolved
-   * with itself: double nulls at the multiples of the output rate); the ramp sum of a group is
-   * Σ (size − j)·x_j, so the rising part is n·sum − ramp.
+   * Any channel count: writes the average of the group of `count` frames just closed, from `base` in
+   * `output`, and starts the next group. With `weight` > 0, the triangle: with n = `previous` frames in
+   * the older group and m = `count` in this one, the weights rise 0..n−1 over the older and fall m..1
+   * over this one (with n = m, the boxcar convolved with itself: double nulls at the multiples of the
+   * output rate), `weight` their sum; a group's ramp sum is Σ (size − j)·x_j, so the rising part is
+   * n·sum − ramp. Otherwise the plain mean.
    */
-  #close(count: number, output: Float64Array | Float32Array, base: number): void {
+  #close(count: number, previous: number, weight: number, output: Float64Array | Float32Array, base: number): void {
     const sums = this.#sums, ramps = this.#ramps, previousSums = this.#previousSums, previousRamps = this.#previousRamps;
-    const n = this.#previousCount;
-    // The first average after a start has no older group: a plain mean (a lone falling ramp would let a
-    // strong tone through at a tenth of its amplitude, and that frame goes into the home position).
-    const triangle = this.stages === 2 && n > 0;
-    const weight = (n * (n - 1) + count * (count + 1)) / 2;
     for (let c = 0; c < this.channels; c++) {
-      output[base + c] = triangle ? (n * previousSums[c] - previousRamps[c] + ramps[c]) / weight : sums[c] / count;
+      output[base + c] = weight > 0 ? (previous * previousSums[c] - previousRamps[c] + ramps[c]) / weight : sums[c] / count;
       previousSums[c] = sums[c];
       previousRamps[c] = ramps[c];
       sums[c] = 0;
       ramps[c] = 0;
     }
-    this.#previousCount = count;
   }
 
   /** Drops the open average and, for two stages, the group before it (the next output is a plain mean of its own group). */
