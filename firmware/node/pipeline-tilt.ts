@@ -1,6 +1,7 @@
 /**
  * Tilt pipeline: the accelerometer at any rate of 50 Hz or more, averaged down to 50 Hz, → the tilt
- * detector. Balcony nodes run it; the others do not.
+ * detector. Balcony nodes run it; the others do not. The averages weigh two output periods as a triangle
+ * (BlockAverager, two stages): a railing's rattle folded into the tilt band through a plain boxcar.
  */
 import type { SampleBlock } from '../ports';
 import { BlockAverager } from '../dsp/decimate';
