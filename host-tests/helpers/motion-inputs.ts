@@ -8,7 +8,7 @@ import { drawGrinder, grinderSignal } from '../../simulator/signals/motion/grind
 import { drawImpact, impactSignal } from '../../simulator/signals/motion/impacts';
 import { DEFAULT_MOTION_RANGES } from '../../simulator/signals/motion/ranges';
 import { MotionScene, drawScene } from '../../simulator/signals/motion/scene';
-import { sensorModel } from '../../simulator/signals/motion/sensor';
+import { sensorModel, sourceUnitsPerCount } from '../../simulator/signals/motion/sensor';
 import { drawTilt, tiltSignal } from '../../simulator/signals/motion/tilt';
 import type { MotionInput } from '../xs/cases/motion-case';
 import { accelerometerBlockFrames } from '../../simulator/eval/sensor-pipeline';
@@ -18,7 +18,7 @@ export function toCounts(signal: Signal, unitsPerCount: number): number[] {
 }
 
 function input(kind: MotionInput['kind'], signal: Signal, sensor: string, blockFrames: number): MotionInput {
-  const unitsPerCount = sensorModel(sensor).lsbG;
+  const unitsPerCount = sourceUnitsPerCount(sensorModel(sensor));
   return { kind, rateHz: signal.rateHz, unitsPerCount, blockFrames, samples: toCounts(signal, unitsPerCount) };
 }
 

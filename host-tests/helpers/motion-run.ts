@@ -1,7 +1,7 @@
 /** Feeds a signal to anything that takes sample blocks and keeps copies of what it detected. */
 import type { Detection } from '../../firmware/detect/types';
 import type { SampleBlock } from '../../firmware/ports';
-import { sensorModel } from '../../simulator/signals/motion/sensor';
+import { sensorModel, sourceUnitsPerCount } from '../../simulator/signals/motion/sensor';
 import { feedBlocks } from '../../simulator/signals/signal';
 import type { Signal } from '../../simulator/signals/signal';
 
@@ -11,7 +11,7 @@ export interface BlockConsumer {
 
 export function detect(consumer: BlockConsumer, signal: Signal, sensor: string, blockFrames = 32): Detection[] {
   const found: Detection[] = [];
-  feedBlocks(signal, { unitsPerCount: sensorModel(sensor).lsbG, blockFrames }, (block) => {
+  feedBlocks(signal, { unitsPerCount: sourceUnitsPerCount(sensorModel(sensor)), blockFrames }, (block) => {
     for (const d of consumer.push(block)) found.push({ ...d, features: { ...d.features } });
   });
   return found;

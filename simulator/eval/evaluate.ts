@@ -8,7 +8,7 @@ import type { NodeConfig } from '../../firmware/node/config';
 import type { CorpusOptions, LabelledCase, SensorChannel } from '../signals/corpus';
 import { acousticCorpus } from '../signals/corpus-acoustic';
 import { RAILING_WIND_GROUP, tiltCorpus, vibrationCorpus } from '../signals/corpus-motion';
-import { sensorModel } from '../signals/motion/sensor';
+import { sensorModel, sourceUnitsPerCount } from '../signals/motion/sensor';
 import { paneMotion } from '../signals/pane-motion';
 import { Rng } from '../signals/rng';
 import { replay } from './replay';
@@ -103,7 +103,7 @@ export function corpusFor(sensor: SensorChannel, options: CorpusOptions): Labell
 /** How the case's sensor delivers it: counts of the microphone or of the accelerometer model it names. */
 function feedFor(c: LabelledCase): { unitsPerCount: number; blockFrames: number } {
   if (c.sensor === 'acoustic') return { unitsPerCount: MIC_UNITS_PER_COUNT, blockFrames: MIC_BLOCK_FRAMES };
-  return { unitsPerCount: sensorModel(String(c.params.sensor)).lsbG, blockFrames: accelerometerBlockFrames(c.signal.rateHz) };
+  return { unitsPerCount: sourceUnitsPerCount(sensorModel(String(c.params.sensor))), blockFrames: accelerometerBlockFrames(c.signal.rateHz) };
 }
 
 /** One case through a fresh pipeline, as a node that has just started would see it. */
@@ -177,7 +177,7 @@ export function paneFlexes(c: LabelledCase, config: NodeConfig, pane: PaneModel)
   const motion = paneMotion(new Rng(hashSeed(key)), pane.set, c, pane.jointLossDb ?? 0);
   const flexes: { atMs: number; peakG: number }[] = [];
   const vibration = sensorPipeline('vibration', config, motion.signal.rateHz, (atMs, peakG) => flexes.push({ atMs, peakG }));
-  replay(vibration, motion.signal, { unitsPerCount: sensorModel(motion.params.sensor).lsbG, blockFrames: accelerometerBlockFrames(motion.signal.rateHz) });
+  replay(vibration, motion.signal, { unitsPerCount: sourceUnitsPerCount(sensorModel(motion.params.sensor)), blockFrames: accelerometerBlockFrames(motion.signal.rateHz) });
   return flexes;
 }
 

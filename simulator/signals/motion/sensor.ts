@@ -34,6 +34,16 @@ export function sensorModel(name: string): AccelSensorModel {
   return model;
 }
 
+/**
+ * g per count of the blocks a source delivers for this sensor: left-justified 16-bit counts, full scale
+ * at ±32768 whatever the resolution (firmware/moddable/adxl345.ts; the health monitor and the tilt
+ * pipeline recognise saturation by it). The model's own resolution (lsbG) is applied to the signal
+ * before; each value then lands on the nearest count.
+ */
+export function sourceUnitsPerCount(model: AccelSensorModel): number {
+  return model.rangeG / 32768;
+}
+
 /** RMS noise per axis at a data rate (bandwidth ODR/2), in g. */
 export function noiseRmsG(model: AccelSensorModel, rateHz: number): [number, number, number] {
   const root = Math.sqrt(rateHz / 2) * 1e-6;
