@@ -2,7 +2,7 @@
  * The cheap per-sample front end shared by the vibration detectors: one pass over a 3-axis
  * accelerometer block giving the smallest and largest count of each axis. The impact detector turns
  * them into a vector peak above rest; the grinder detector into a block range that gates its spectral
- * work. Integer counts; no allocation after construction. About 83 XS computrons per frame, with the
+ * work; the tilt pipeline reads them to leave out blocks where the sensor saturated. Integer counts; no allocation after construction. About 83 XS computrons per frame, with the
  * source's block copy (`npm run --silent bench -- --scenarios vibration`, "front end only": 133 k/s).
  */
 import type { SampleBlock } from '../ports';
@@ -12,6 +12,8 @@ export const MOTION_CHANNELS = 3;
 export class MotionBlockStats {
   /** Frames in the last block. */
   frames = 0;
+  /** The last block's sequence number (-1 before any): lets a second reader tell the stats are for its block. */
+  sequence = -1;
   /** Smallest and largest count per axis in the last block (valid when frames > 0). */
   readonly min = new Int32Array(MOTION_CHANNELS);
   readonly max = new Int32Array(MOTION_CHANNELS);
@@ -23,6 +25,7 @@ export class MotionBlockStats {
     const s = block.samples;
     const n = block.frames * MOTION_CHANNELS;
     this.frames = block.frames;
+    this.sequence = block.sequence;
     if (n === 0) return;
     let lx = s[0], hx = lx, ly = s[1], hy = ly, lz = s[2], hz = lz;
     for (let i = 3; i < n; i += 3) {
@@ -35,8 +38,16 @@ export class MotionBlockStats {
     this.max[0] = hx; this.max[1] = hy; this.max[2] = hz;
   }
 
+  /** Whether any axis of the last block reached ±fullScaleCounts. */
+  reaches(fullScaleCounts: number): boolean {
+    const min = this.min, max = this.max;
+    return this.frames > 0 && (max[0] >= fullScaleCounts || max[1] >= fullScaleCounts || max[2] >= fullScaleCounts ||
+      min[0] <= -fullScaleCounts || min[1] <= -fullScaleCounts || min[2] <= -fullScaleCounts);
+  }
+
   reset(): void {
     this.frames = 0;
+    this.sequence = -1;
     this.min.fill(0);
     this.max.fill(0);
   }

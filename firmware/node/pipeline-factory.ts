@@ -27,16 +27,19 @@ export function rolePipelineFactory(options: PipelineFactoryOptions): PipelineFa
     if (options.hasMicrophone && detectors.glassBreak.enabled) {
       set.acoustic = new AcousticPipeline(detectorOptions(config, 'glassBreak'));
     }
+    let vibration: VibrationPipeline | undefined;
     if (options.hasAccelerometer && (detectors.grinder.enabled || detectors.impact.enabled)) {
-      set.vibration = new VibrationPipeline({
+      vibration = new VibrationPipeline({
         rateHz: options.accelerometerRateHz,
         grinder: detectors.grinder.enabled ? detectorOptions(config, 'grinder') : null,
         impact: detectors.impact.enabled ? detectorOptions(config, 'impact') : null,
         onFlex,
       });
+      set.vibration = vibration;
     }
     if (options.hasAccelerometer && detectors.tilt.enabled) {
-      set.tilt = new TiltPipeline({ tilt: detectorOptions(config, 'tilt') });
+      // On the same accelerometer, the vibration pipeline's block stats tell tilt when the sensor saturates.
+      set.tilt = new TiltPipeline({ tilt: detectorOptions(config, 'tilt'), blockStats: vibration?.blockStats });
     }
     return set;
   };

@@ -43,7 +43,8 @@ export class VibrationPipeline implements Pipeline {
   readonly rateHz: number;
   readonly grinder: GrinderDetector | null;
   readonly impact: ImpactDetector | null;
-  readonly #stats = new MotionBlockStats();
+  /** Smallest and largest count per axis of the last block (read-only for others: the tilt pipeline shares it). */
+  readonly blockStats = new MotionBlockStats();
   readonly #onFlex: FlexListener | undefined;
   readonly #one: Detection[];
   readonly #two: Detection[];
@@ -71,12 +72,12 @@ export class VibrationPipeline implements Pipeline {
     if (block.rateHz !== this.rateHz) {
       throw new Error(`VibrationPipeline: block at ${block.rateHz} Hz, expected ${this.rateHz} Hz (the accelerometer's configured rate)`);
     }
-    this.#stats.update(block);
-    const impactFound = this.impact === null ? NO_DETECTIONS : this.impact.pushMeasured(block, this.#stats);
+    this.blockStats.update(block);
+    const impactFound = this.impact === null ? NO_DETECTIONS : this.impact.pushMeasured(block, this.blockStats);
     if (this.impact !== null && this.#onFlex !== undefined && !Number.isNaN(this.impact.flexAtMs)) {
       this.#onFlex(this.impact.flexAtMs, this.impact.flexPeakG);
     }
-    const grinderFound = this.grinder === null ? NO_DETECTIONS : this.grinder.pushMeasured(block, this.#stats);
+    const grinderFound = this.grinder === null ? NO_DETECTIONS : this.grinder.pushMeasured(block, this.blockStats);
     if (impactFound.length === 0) {
       if (grinderFound.length === 0) return NO_DETECTIONS;
       this.#one[0] = grinderFound[0];
@@ -92,7 +93,7 @@ export class VibrationPipeline implements Pipeline {
   }
 
   reset(): void {
-    this.#stats.reset();
+    this.blockStats.reset();
     this.grinder?.reset();
     this.impact?.reset();
   }

@@ -8,6 +8,9 @@ import type { PipelineBenchEntry, PipelineRegistry } from './pipeline-run';
 import type { MountSurface } from '../../firmware/node/config';
 import { MotionBlockStats } from '../../firmware/detect/motion-block';
 import { NO_DETECTIONS } from '../../firmware/detect/types';
+import type { Detection } from '../../firmware/detect/types';
+import { TiltPipeline } from '../../firmware/node/pipeline-tilt';
+import { VibrationPipeline } from '../../firmware/node/pipeline-vibration';
 import type { Pipeline, PipelineSnapshot } from '../../firmware/node/pipeline';
 import type { SampleBlock } from '../../firmware/ports';
 import type { LabelledCase } from '../../simulator/signals/corpus';
@@ -19,7 +22,7 @@ import { drawGrinder, grinderSignal } from '../../simulator/signals/motion/grind
 import { drawImpact, impactSignal } from '../../simulator/signals/motion/impacts';
 import { DEFAULT_MOTION_RANGES } from '../../simulator/signals/motion/ranges';
 import { MotionScene, drawScene } from '../../simulator/signals/motion/scene';
-import { sensorModel } from '../../simulator/signals/motion/sensor';
+import { sensorModel, sourceUnitsPerCount } from '../../simulator/signals/motion/sensor';
 import { drawTilt, tiltSignal } from '../../simulator/signals/motion/tilt';
 import { MIC_BLOCK_FRAMES, MIC_UNITS_PER_COUNT, accelerometerBlockFrames, roleConfig, sensorPipeline } from '../../simulator/eval/sensor-pipeline';
 import { confuserCase, glassCase } from '../helpers/acoustic-cases';
@@ -52,7 +55,7 @@ function gallery(profile: AmbientProfile): (seconds: number) => Signal {
   };
 }
 
-const ADXL345_G = sensorModel('adxl345').lsbG;
+const ADXL345_G = sourceUnitsPerCount(sensorModel('adxl345'));
 
 function vibration(description: string, warmupS: number, measureS: number, signal: (seconds: number) => Signal): PipelineBenchEntry {
   return {
@@ -80,6 +83,31 @@ class FrontEndOnly implements Pipeline {
   }
 }
 
+/**
+ * A balcony node's accelerometer: its vibration pipeline, then its tilt pipeline reading the vibration
+ * pipeline's block stats for saturation (as pipeline-factory wires them), on the same blocks.
+ */
+class BalconyAccelerometer implements Pipeline {
+  readonly kind = 'tilt' as const;
+  readonly #vibration = new VibrationPipeline({ role: 'balcony' });
+  readonly #tilt = new TiltPipeline({ role: 'balcony', blockStats: this.#vibration.blockStats });
+
+  push(block: SampleBlock): readonly Detection[] {
+    const found = this.#vibration.push(block);
+    const tilted = this.#tilt.push(block);
+    return tilted.length > 0 ? tilted : found;
+  }
+
+  reset(): void {
+    this.#vibration.reset();
+    this.#tilt.reset();
+  }
+
+  snapshot(): PipelineSnapshot {
+    return this.#tilt.snapshot();
+  }
+}
+
 function buildingVibration(seconds: number): Signal {
   const rng = new Rng(13);
   return new MotionScene(rng, onAdxl345(drawScene(rng, DEFAULT_MOTION_RANGES.grinder.scene, 1600, seconds))).render(rng);
@@ -97,7 +125,7 @@ function tilt(rateHz: number): PipelineBenchEntry {
       const rng = new Rng(14);
       return tiltSignal(rng, { ...drawTilt(rng, DEFAULT_MOTION_RANGES.tilt, { rateHz, durationS: seconds, onsetS: 10, angleDeg: 0.8 }), sensor: 'lis3dh_2g' });
     },
-    unitsPerCount: sensorModel('lis3dh_2g').lsbG,
+    unitsPerCount: sourceUnitsPerCount(sensorModel('lis3dh_2g')),
     blockFrames: accelerometerBlockFrames(rateHz),
     description: `balcony, accelerometer at ${rateHz} Hz${rateHz > 50 ? ' averaged down to 50 Hz' : ''}; measured from 7 s (home learned) to the ladder at 10 s`,
     warmupS: 7,
@@ -139,6 +167,11 @@ const registry: PipelineRegistry = {
   'tilt: 400 Hz input': tilt(400),
   'tilt: 1344 Hz input': tilt(1344),
   'tilt: 1600 Hz input': tilt(1600),
+  'tilt: 1600 Hz input beside the vibration pipeline': {
+    ...tilt(1600),
+    create: () => new BalconyAccelerometer(),
+    description: 'a balcony node\'s accelerometer at 1600 Hz: the vibration pipeline, then tilt sharing its block stats; the same ladder signal',
+  },
 };
 
 export default registry;

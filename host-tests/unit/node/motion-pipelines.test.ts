@@ -136,6 +136,46 @@ describe('TiltPipeline', function () {
     assert.ok(largestDeg < 0.05, `largest angle ${largestDeg}°`);
   });
 
+  /** 20 s at 1600 Hz, gravity 37° off z; bursts of a 160 Hz tone at 2 g on z from 8 to 14 s; a 1° lean from 16 s. */
+  function clippedBursts(): Float32Array {
+    const rateHz = 1600;
+    const data = new Float32Array(rateHz * 20 * 3);
+    for (let f = 0; f < rateHz * 20; f++) {
+      const tS = f / rateHz;
+      const leanRad = tS >= 16 ? Math.PI / 180 : 0;
+      const burst = tS >= 8 && tS < 14 && (tS - 8) % 1.5 < 0.4 ? 2 * Math.sin(2 * Math.PI * 160 * tS) : 0;
+      data[f * 3 + 1] = Math.sin(0.65 + leanRad);
+      data[f * 3 + 2] = Math.cos(0.65 + leanRad) + burst;
+    }
+    return data;
+  }
+
+  it('leaves out the averages of blocks where the accelerometer saturates: clipped bursts do not tilt it, a lean after them is found', function () {
+    // ±2 g, left-justified: the bursts clip at +2 g only, which moves the mean of z by tens of mg.
+    const feed = { unitsPerCount: 2 / 32768, blockFrames: 32 };
+    const signal = { rateHz: 1600, channels: 3, data: clippedBursts() };
+    const alone = new TiltPipeline({ role: 'balcony' });
+    const found: number[] = [];
+    feedBlocks(signal, feed, (block) => { for (const d of alone.push(block)) found.push(d.decidedMs); });
+    assert.equal(found.length, 1, `tilts at ${found.join(', ')} ms`);
+    assert.ok(found[0] > 16000 && found[0] < 17200, `the lean found at ${found[0]} ms`);
+    const heldS = alone.snapshot().levels.saturationHeldS;
+    assert.ok(heldS > 0.4 && heldS < 2.5, `${heldS} s of averages left out`);
+    // Sharing the vibration pipeline's block stats (as a balcony node does) gives the same; stats that are
+    // not for the block at hand (a vibration pipeline never fed) are not trusted.
+    for (const fed of [true, false]) {
+      const vibration = new VibrationPipeline({ role: 'balcony' });
+      const tilt = new TiltPipeline({ role: 'balcony', blockStats: vibration.blockStats });
+      const shared: number[] = [];
+      feedBlocks(signal, feed, (block) => {
+        if (fed) vibration.push(block);
+        for (const d of tilt.push(block)) shared.push(d.decidedMs);
+      });
+      assert.deepEqual(shared, found, fed ? 'shared stats' : 'stale stats');
+      assert.equal(tilt.snapshot().levels.saturationHeldS, heldS);
+    }
+  });
+
   it('refuses blocks under 50 Hz and roles that do not run tilt', function () {
     assert.throws(() => new TiltPipeline().push(emptyBlock(25, 5)), /TiltPipeline: block at 25 Hz; the tilt pipeline needs 50 Hz or more/);
     assert.throws(() => new TiltPipeline({ role: 'display_case' }), /tilt is not used on display_case nodes/);
