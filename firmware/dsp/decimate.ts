@@ -136,13 +136,15 @@ export class BlockAverager {
           y += input[i + 1];
           z += input[i + 2];
         }
-      } else {
+      } else if (triangle) {
         for (let i = frame * channels; i < stop; i += channels) {
           for (let c = 0; c < channels; c++) {
             sums[c] += input[i + c];
             ramps[c] += sums[c];
           }
         }
+      } else {
+        for (let i = frame * channels; i < stop; i += channels) for (let c = 0; c < channels; c++) sums[c] += input[i + c];
       }
       frame += take;
       count += take;
