@@ -4,6 +4,7 @@
  * miss or alarm.
  */
 import type { SensorReport } from './evaluate';
+import type { RateInterval } from './interval';
 import { HIT_EARLY_S, HIT_LATE_S, JUDGED_LEVEL_DB, latencyName } from './score';
 
 /** A window node judging glass break by its microphone alone (its accelerometer on the frame). */
@@ -11,6 +12,11 @@ export const MICROPHONE_ONLY_EXAMPLE = 'docs/examples/window-microphone-only.jso
 
 function percent(value: number): string {
   return `${(100 * value).toFixed(1)}%`;
+}
+
+/** `94.8–98.6%`: a 95 % interval (interval.ts). */
+function range(interval: RateInterval): string {
+  return `${(100 * interval.low).toFixed(1)}–${percent(interval.high)}`;
 }
 
 function ms(value: number | null): string {
@@ -52,20 +58,20 @@ export function reportText(report: SensorReport): string {
     if (report.flex || report.pane) lines.push(`   microphone-only figures: --config ${MICROPHONE_ONLY_EXAMPLE}`);
   }
   lines.push('', `recall per threat and level (a hit is published from ${HIT_EARLY_S} s before the onset to ${HIT_LATE_S} s after the end; ` +
-    'cross: other threat types, stray: same type outside the event)');
-  lines.push(...table(['threat', 'level', 'cases', 'detected', 'recall', 'cross', 'stray'], report.recall.map((r) => [
-    r.threat, r.level, String(r.cases), String(r.detected), percent(r.recall), String(r.crossDetections), String(r.strayDetections),
+    'cross: other threat types, stray: same type outside the event; 95%: the interval the number of cases allows)');
+  lines.push(...table(['threat', 'level', 'cases', 'detected', 'recall', '95%', 'cross', 'stray'], report.recall.map((r) => [
+    r.threat, r.level, String(r.cases), String(r.detected), percent(r.recall), range(r.recallInterval95), String(r.crossDetections), String(r.strayDetections),
   ]), 2));
-  lines.push('', 'false alarms per confuser class (cases with any detection)');
-  lines.push(...table(['class', 'cases', 'alarmed', 'alarms', 'types'], report.falseAlarms.map((r) => [
-    r.group, String(r.cases), String(r.alarmedCases.length), String(r.alarms), r.alarmTypes.join(',') || '-',
+  lines.push('', 'false alarms per confuser class (cases with any detection; 95%: the share of such cases that may alarm, as far as the number of cases shows)');
+  lines.push(...table(['class', 'cases', 'alarmed', 'alarms', '95%', 'types'], report.falseAlarms.map((r) => [
+    r.group, String(r.cases), String(r.alarmedCases.length), String(r.alarms), range(r.alarmedShareInterval95), r.alarmTypes.join(',') || '-',
   ]), 1));
   lines.push('', 'latency from the onset to publishing, ms (impacts: from the blow that completed the count)');
   lines.push(...table(['threat', 'detected', 'p50', 'p95', 'max'], report.latency.map((r) => [
     latencyName(r), String(r.detected), ms(r.p50Ms), ms(r.p95Ms), ms(r.maxMs),
   ]), 1));
-  lines.push('', `lowest recall over the judged levels (+${JUDGED_LEVEL_DB} dB or more; every grade and angle): ${percent(s.minRecall)}; confuser and ambient cases alarmed: ` +
-    `${s.alarmedConfuserCases} of ${s.confuserCases}; stray ${s.strayDetections}, cross ${s.crossDetections}`);
+  lines.push('', `lowest recall over the judged levels (+${JUDGED_LEVEL_DB} dB or more; every grade and angle): ${percent(s.minRecall)} (95%: ${range(s.minRecallInterval95)}); ` +
+    `confuser and ambient cases alarmed: ${s.alarmedConfuserCases} of ${s.confuserCases} (95%: ${range(s.alarmedShareInterval95)}); stray ${s.strayDetections}, cross ${s.crossDetections}`);
   for (const r of report.recall) if (r.missed.length > 0) lines.push(`  missed (${r.threat} ${r.level}): ${r.missed.join(', ')}`);
   for (const r of report.falseAlarms) if (r.alarmedCases.length > 0) lines.push(`  false alarms (${r.group}): ${r.alarmedCases.join(', ')}`);
   return lines.join('\n');

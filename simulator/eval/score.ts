@@ -11,6 +11,8 @@
 import type { ThreatType } from '../../firmware/detect/types';
 import type { LabelledCase } from '../signals/corpus';
 import { parseInstants } from '../signals/motion/timing';
+import { wilsonInterval } from './interval';
+import type { RateInterval } from './interval';
 import type { TimedDetection } from './replay';
 
 /** The hit window: a detection may come this early (onsets are estimates) ... */
@@ -46,6 +48,8 @@ export interface RecallRow {
   cases: number;
   detected: number;
   recall: number;
+  /** 95 % interval of the recall (interval.ts): what the corpus's size lets the figure claim. */
+  recallInterval95: RateInterval;
   crossDetections: number;
   strayDetections: number;
   missed: string[];
@@ -58,6 +62,8 @@ export interface FalseAlarmRow {
   alarmedCases: string[];
   alarms: number;
   alarmTypes: ThreatType[];
+  /** 95 % interval of the share of the class's cases that alarm (0 of 20 still allows up to 16 %). */
+  alarmedShareInterval95: RateInterval;
 }
 
 export interface LatencyRow {
@@ -76,9 +82,13 @@ export interface EvalSummary {
   detected: number;
   /** Lowest recall over the rows at JUDGED_LEVEL_DB or more (1 when there are none). */
   minRecall: number;
+  /** 95 % interval of that lowest row's recall (of the one with the fewest cases when rows tie). */
+  minRecallInterval95: RateInterval;
   confuserCases: number;
   /** Confuser and ambient cases with any detection. */
   alarmedConfuserCases: number;
+  /** 95 % interval of the share of all confuser and ambient cases that alarm, classes pooled. */
+  alarmedShareInterval95: RateInterval;
   strayDetections: number;
   crossDetections: number;
 }
@@ -165,20 +175,22 @@ export function scoreOutcomes(outcomes: readonly CaseOutcome[]): EvalReport {
     const c = outcome.case;
     const verdict = judgeCase(outcome);
     if (c.threat === null) {
-      const row = falseAlarms.get(c.group) ?? { group: c.group, cases: 0, alarmedCases: [], alarms: 0, alarmTypes: [] };
+      const row = falseAlarms.get(c.group) ?? { group: c.group, cases: 0, alarmedCases: [], alarms: 0, alarmTypes: [], alarmedShareInterval95: wilsonInterval(0, 0) };
       row.cases++;
       if (verdict.falseAlarms > 0) {
         row.alarms += verdict.falseAlarms;
         row.alarmedCases.push(c.id);
         for (const d of outcome.detections) if (!row.alarmTypes.includes(d.type)) row.alarmTypes.push(d.type);
       }
+      row.alarmedShareInterval95 = wilsonInterval(row.alarmedCases.length, row.cases);
       falseAlarms.set(c.group, row);
       continue;
     }
     const level = levelOf(c);
     const key = `${c.threat}\u0000${level}`;
     const row = recall.get(key) ?? {
-      threat: c.threat, level, levelDb: c.levelDb ?? null, cases: 0, detected: 0, recall: 0, crossDetections: 0, strayDetections: 0, missed: [],
+      threat: c.threat, level, levelDb: c.levelDb ?? null, cases: 0, detected: 0, recall: 0, recallInterval95: wilsonInterval(0, 0),
+      crossDetections: 0, strayDetections: 0, missed: [],
     };
     row.cases++;
     if (verdict.hit === undefined) {
@@ -194,6 +206,7 @@ export function scoreOutcomes(outcomes: readonly CaseOutcome[]): EvalReport {
     row.crossDetections += verdict.cross;
     row.strayDetections += verdict.stray;
     row.recall = row.detected / row.cases;
+    row.recallInterval95 = wilsonInterval(row.detected, row.cases);
     recall.set(key, row);
   }
   const recallRows = [...recall.values()].sort((a, b) => a.threat.localeCompare(b.threat));
@@ -203,6 +216,9 @@ export function scoreOutcomes(outcomes: readonly CaseOutcome[]): EvalReport {
   });
   const judged = recallRows.filter((r) => r.levelDb === null || r.levelDb >= JUDGED_LEVEL_DB);
   const falseAlarmRows = [...falseAlarms.values()];
+  const lowest = lowestRow(judged);
+  const confuserCases = falseAlarmRows.reduce((n, r) => n + r.cases, 0);
+  const alarmedConfuserCases = falseAlarmRows.reduce((n, r) => n + r.alarmedCases.length, 0);
   return {
     recall: recallRows,
     falseAlarms: falseAlarmRows,
@@ -211,11 +227,22 @@ export function scoreOutcomes(outcomes: readonly CaseOutcome[]): EvalReport {
       cases: outcomes.length,
       threatCases: recallRows.reduce((n, r) => n + r.cases, 0),
       detected: recallRows.reduce((n, r) => n + r.detected, 0),
-      minRecall: judged.length === 0 ? 1 : Math.min(...judged.map((r) => r.recall)),
-      confuserCases: falseAlarmRows.reduce((n, r) => n + r.cases, 0),
-      alarmedConfuserCases: falseAlarmRows.reduce((n, r) => n + r.alarmedCases.length, 0),
+      minRecall: lowest === undefined ? 1 : lowest.recall,
+      minRecallInterval95: lowest === undefined ? { low: 1, high: 1 } : lowest.recallInterval95,
+      confuserCases,
+      alarmedConfuserCases,
+      alarmedShareInterval95: wilsonInterval(alarmedConfuserCases, confuserCases),
       strayDetections: recallRows.reduce((n, r) => n + r.strayDetections, 0),
       crossDetections: recallRows.reduce((n, r) => n + r.crossDetections, 0),
     },
   };
+}
+
+/** The row of lowest recall; of rows that tie, the one with the fewest cases (the widest interval). */
+function lowestRow(rows: readonly RecallRow[]): RecallRow | undefined {
+  let lowest: RecallRow | undefined;
+  for (const r of rows) {
+    if (lowest === undefined || r.recall < lowest.recall || (r.recall === lowest.recall && r.cases < lowest.cases)) lowest = r;
+  }
+  return lowest;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { ThreatType } from '../../../firmware/detect/types';
 import type { TimedDetection } from '../../../simulator/eval/replay';
 import { reportText } from '../../../simulator/eval/report-text';
+import { wilsonInterval } from '../../../simulator/eval/interval';
 import { HIT_EARLY_S, HIT_LATE_S, judgeCase, levelOf, quantile, scoreOutcomes } from '../../../simulator/eval/score';
 import type { LabelledCase } from '../../../simulator/signals/corpus';
 
@@ -41,11 +42,12 @@ describe('eval scoring', function () {
       { case: labelled({ id: 'amb#0', threat: null, group: 'ambient', onsetS: null, endS: null }), detections: [] },
     ]);
     assert.deepEqual(report.falseAlarms, [
-      { group: 'mains_hum', cases: 2, alarmedCases: ['hum#0'], alarms: 2, alarmTypes: ['grinder', 'impact'] },
-      { group: 'ambient', cases: 1, alarmedCases: [], alarms: 0, alarmTypes: [] },
+      { group: 'mains_hum', cases: 2, alarmedCases: ['hum#0'], alarms: 2, alarmTypes: ['grinder', 'impact'], alarmedShareInterval95: wilsonInterval(1, 2) },
+      { group: 'ambient', cases: 1, alarmedCases: [], alarms: 0, alarmTypes: [], alarmedShareInterval95: wilsonInterval(0, 1) },
     ]);
     assert.equal(report.summary.alarmedConfuserCases, 1);
     assert.equal(report.summary.confuserCases, 3);
+    assert.deepEqual(report.summary.alarmedShareInterval95, wilsonInterval(1, 3));
   });
 
   it('reports recall per threat and level in corpus order, latency quantiles, and judges levels from +10 dB', function () {
@@ -69,10 +71,32 @@ describe('eval scoring', function () {
     assert.deepEqual(report.recall[3].missed, ['tilt#0']);
     // +5 dB is below the judged levels; the tilt angle (no dB level) is judged.
     assert.equal(report.summary.minRecall, 0);
+    assert.deepEqual(report.summary.minRecallInterval95, wilsonInterval(0, 1));
+    assert.deepEqual(report.recall[1].recallInterval95, wilsonInterval(2, 2));
     assert.deepEqual(report.latency[0], { threat: 'grinder', detected: 2, p50Ms: 1000, p95Ms: 1450, maxMs: 1500 });
     assert.equal(levelOf(cases[3]), 'heavy');
     assert.equal(quantile([], 0.5), null);
     assert.equal(quantile([1, 2, 3, 4], 0.5), 2.5);
+  });
+
+  it('puts a 95 % interval beside each rate; of rows tied at the lowest recall, the summary takes the one with the fewest cases', function () {
+    const grinder = (id: string, levelDb: number): LabelledCase => labelled({ id, threat: 'grinder', group: 'grinder', levelDb });
+    const outcomes = [
+      ...[0, 1, 2].map((i) => ({ case: grinder(`g10#${i}`, 10), detections: [at(2.5, 'grinder')] })),
+      { case: grinder('g20#0', 20), detections: [at(2.5, 'grinder')] },
+      ...[0, 1, 2, 3].map((i) => ({ case: labelled({ id: `hum#${i}`, threat: null, group: 'mains_hum' }), detections: i === 0 ? [at(3, 'grinder')] : [] })),
+    ];
+    const report = scoreOutcomes(outcomes);
+    assert.equal(report.summary.minRecall, 1);
+    assert.deepEqual(report.summary.minRecallInterval95, wilsonInterval(1, 1));
+    assert.deepEqual(report.summary.alarmedShareInterval95, wilsonInterval(1, 4));
+    const text = reportText({ sensor: 'vibration', role: 'window', defaultConfig: true, size: 'small', seed: 1, seeds: 1, pane: false, jointLossDb: 0,
+      flexRequired: false, soundAloneStricter: false, railing: false, seconds: 1, set: 'default', flex: false, ...report });
+    const three = wilsonInterval(3, 3);
+    assert.match(text, new RegExp(`^ {2}grinder +\\+10 dB +3 +3 +100\\.0% +${(100 * three.low).toFixed(1)}–100\\.0% +0 +0$`, 'm'));
+    const hum = wilsonInterval(1, 4);
+    assert.match(text, new RegExp(`^ {2}mains_hum +4 +1 +1 +${(100 * hum.low).toFixed(1)}–${(100 * hum.high).toFixed(1)}% +grinder$`, 'm'));
+    assert.match(text, /every grade and angle\): 100\.0% \(95%: 20\.7–100\.0%\); confuser and ambient cases alarmed: 1 of 4 \(95%: /);
   });
 
   it('gives a variant of a threat at a level (grinder/regulated) recall and latency rows of its own', function () {
