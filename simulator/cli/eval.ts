@@ -3,7 +3,7 @@
  *  [--seeds COUNT] [--role display_case|window|balcony | --config FILE.json] [--flex | --pane | --no-flex]
  *  [--joint-loss-db DB] [--json]`
  *
- * Builds the labelled corpus of each sensor (all three without --sensor) from the signal library with
+ * Builds the labelled corpus of each sensor (without --sensor all three, or those a --role or --config runs) from the signal library with
  * the seed (with --seeds, the corpora of COUNT consecutive seeds from it, pooled: rates of rare
  * false alarms need thousands of cases), runs it through the pipelines of the role's default configuration and prints recall per
  * threat and level, false alarms per confuser class and latency p50/p95 per threat. --holdout runs the
@@ -25,11 +25,13 @@ import { loadConfigFile } from '../classify/config-file';
 import type { SensorChannel } from '../signals/corpus';
 import { runEval, type SensorReport } from '../eval/evaluate';
 import { reportText } from '../eval/report-text';
-import { SENSOR_CHANNELS } from '../eval/sensor-pipeline';
+import { SENSOR_CHANNELS, roleConfig, runsSensor } from '../eval/sensor-pipeline';
 import { MAX_JOINT_LOSS_DB } from '../signals/pane-motion';
 
 interface Args {
   sensors: readonly SensorChannel[];
+  /** --sensor was given: a configuration that runs no such pipeline is then an error, not a sensor skipped. */
+  sensorGiven: boolean;
   holdout: boolean;
   size: 'small' | 'full';
   seed: number;
@@ -44,6 +46,8 @@ interface Args {
 }
 
 class UsageError extends Error {}
+/** Seeds are 32-bit (the generator's state, simulator/signals/rng.ts; scenario files allow the same). */
+const MAX_SEED = 0xffffffff;
 class HelpRequested extends Error {}
 
 const USAGE = 'usage: npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N] [--seeds COUNT] [--role ROLE | --config FILE.json] [--flex | --pane | --no-flex] [--joint-loss-db DB] [--json]';
@@ -58,8 +62,11 @@ confuser class and detection latency.
   --size small|full      corpus size (default full; small is the CI's)
   --seed N               corpus seed (default 1)
   --seeds COUNT          pool the corpora of COUNT seeds from N (rare false-alarm rates need thousands of cases)
-  --role ROLE            display_case, window or balcony (default: window; tilt: balcony)
-  --config FILE.json     a node configuration, a patch over its role's defaults, or a cmd/config request
+  --role ROLE            display_case, window or balcony (default: window; tilt: balcony); without
+                         --sensor, the sensors the role runs (a display case and a window run no tilt,
+                         a balcony no glass break)
+  --config FILE.json     a node configuration, a patch over its role's defaults, or a cmd/config request;
+                         without --sensor, the sensors it runs
   --flex                 glass break: a pane flex reported at every break, none for confusers (best case)
   --pane                 glass break: the accelerometer on the pane modelled; the default whenever the
                          configuration requires the flex (a window on its glass) or holds the sound alone
@@ -76,7 +83,7 @@ Exit status 0 whatever the figures, 2 on a usage error. More: docs/classificatio
 `;
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { sensors: SENSOR_CHANNELS, holdout: false, size: 'full', seed: 1, seeds: 1, role: undefined, configFile: undefined, flex: false, pane: false, noFlex: false, jointLossDb: 0, json: false };
+  const args: Args = { sensors: SENSOR_CHANNELS, sensorGiven: false, holdout: false, size: 'full', seed: 1, seeds: 1, role: undefined, configFile: undefined, flex: false, pane: false, noFlex: false, jointLossDb: 0, json: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (allowed?: readonly string[]): string => {
@@ -85,17 +92,20 @@ function parseArgs(argv: readonly string[]): Args {
       if (allowed !== undefined && !allowed.includes(v)) throw new UsageError(`${arg} must be one of ${allowed.join(', ')}, not '${v}'`);
       return v;
     };
-    if (arg === '--sensor') args.sensors = [value(SENSOR_CHANNELS) as SensorChannel];
+    if (arg === '--sensor') {
+      args.sensors = [value(SENSOR_CHANNELS) as SensorChannel];
+      args.sensorGiven = true;
+    }
     else if (arg === '--size') args.size = value(['small', 'full']) as Args['size'];
     else if (arg === '--role') args.role = value(NODE_ROLES) as NodeRole;
     else if (arg === '--config') args.configFile = value();
     else if (arg === '--seed') {
       const v = value();
-      if (!/^\d+$/.test(v)) throw new UsageError(`--seed must be a whole number, not '${v}'`);
+      if (!/^\d+$/.test(v) || Number(v) > MAX_SEED) throw new UsageError(`--seed must be a whole number from 0 to ${MAX_SEED}, not '${v}'`);
       args.seed = Number(v);
     } else if (arg === '--seeds') {
       const v = value();
-      if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`--seeds must be a whole number of at least 1, not '${v}'`);
+      if (!/^[1-9]\d*$/.test(v) || Number(v) > MAX_SEED) throw new UsageError(`--seeds must be a whole number of at least 1, not '${v}'`);
       args.seeds = Number(v);
     } else if (arg === '--holdout') args.holdout = true;
     else if (arg === '--flex') args.flex = true;
@@ -116,6 +126,7 @@ function parseArgs(argv: readonly string[]): Args {
   if (flexFlags.length > 0 && !args.sensors.includes('acoustic')) {
     throw new UsageError(`${flexFlags[0]} models the pane's flex for glass break: it needs --sensor acoustic (or no --sensor)`);
   }
+  if (args.seed + args.seeds - 1 > MAX_SEED) throw new UsageError(`--seed ${args.seed} with --seeds ${args.seeds} would pass the last seed, ${MAX_SEED}`);
   if (args.role !== undefined && args.configFile !== undefined) throw new UsageError('give --role or --config (whose role it runs), not both');
   if (flexFlags.length > 1) throw new UsageError(`${flexFlags.map((f) => `${f} (${meaning[f]})`).join(' and ')} exclude each other`);
   if (args.jointLossDb > 0) {
@@ -140,6 +151,7 @@ function main(): void {
     return;
   }
   const reports: Partial<Record<SensorChannel, SensorReport>> = {};
+  const skipped: string[] = [];
   for (const sensor of args.sensors) {
     let report: SensorReport;
     let config: NodeConfig | undefined;
@@ -152,6 +164,13 @@ function main(): void {
       }
       config = loaded.config;
     }
+    // Without --sensor, a role or configuration is evaluated on the sensors it runs (no role runs all three).
+    const judged = config ?? (args.role === undefined ? undefined : roleConfig(args.role));
+    if (!args.sensorGiven && judged !== undefined && !runsSensor(judged, sensor)) {
+      skipped.push(sensor);
+      process.stderr.write(`eval: ${sensor} skipped: the ${judged.role} configuration runs no ${sensor} pipeline\n`);
+      continue;
+    }
     try {
       const { outcomes: _outcomes, ...figures } = runEval({ sensor, holdout: args.holdout, size: args.size, seed: args.seed, seeds: args.seeds, role: args.role, config, flex: args.flex && sensor === 'acoustic', pane: sensor !== 'acoustic' ? undefined : args.pane ? true : args.noFlex ? false : undefined, jointLossDb: sensor === 'acoustic' ? args.jointLossDb : 0 });
       report = figures;
@@ -162,6 +181,11 @@ function main(): void {
     }
     reports[sensor] = report;
     if (!args.json) process.stdout.write(`${reportText(report)}\n\n`);
+  }
+  if (skipped.length === args.sensors.length) {
+    process.stderr.write(`eval: the ${args.configFile ?? args.role ?? ''} configuration runs none of ${args.sensors.join(', ')}\n`);
+    process.exitCode = 2;
+    return;
   }
   if (args.json) {
     process.stdout.write(`${JSON.stringify({ set: args.holdout ? 'holdout' : 'default', size: args.size, seed: args.seed, seeds: args.seeds, flex: args.flex, pane: Object.values(reports).some((r) => r.pane), sensors: reports })}\n`);

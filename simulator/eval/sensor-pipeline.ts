@@ -69,6 +69,11 @@ export function roleConfig(role: NodeRole, surface?: MountSurface): NodeConfig {
   return defaultConfig(configContext(surface === undefined ? provisioning : { ...provisioning, mounting: { surface } }));
 }
 
+/** Whether a node with `config` runs `sensor`'s pipeline: any of its detectors enabled. */
+export function runsSensor(config: NodeConfig, sensor: SensorChannel): boolean {
+  return SENSOR_DETECTORS[sensor].some((key) => config.detectors[key].enabled);
+}
+
 /**
  * The pipeline a node with `config` runs for `sensor`, the accelerometer at `accelerometerRateHz`.
  * Throws if the configuration enables none of the sensor's detectors (the node would not run it).

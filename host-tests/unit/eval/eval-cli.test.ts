@@ -106,10 +106,30 @@ describe('eval command (npm run --silent eval)', function () {
     assert.doesNotMatch(result.stdout, /== acoustic|lowest recall over/, 'nothing was evaluated');
   });
 
+  it('without --sensor, runs a role or configuration on the sensors it runs and says which it skipped', function () {
+    const balcony = evalCommand('--role', 'balcony', '--size', 'small', '--json');
+    assert.equal(balcony.status, 0, balcony.stderr);
+    assert.deepEqual(Object.keys((JSON.parse(balcony.stdout) as { sensors: object }).sensors), ['vibration', 'tilt']);
+    assert.match(balcony.stderr, /^eval: acoustic skipped: the balcony configuration runs no acoustic pipeline$/m);
+    const dir = mkdtempSync(path.join(tmpdir(), 'eval-cli-'));
+    try {
+      const file = path.join(dir, 'nothing.json');
+      writeFileSync(file, JSON.stringify({ role: 'window', detectors: { glassBreak: { enabled: false }, grinder: { enabled: false }, impact: { enabled: false } } }));
+      const none = evalCommand('--config', file, '--size', 'small');
+      assert.equal(none.status, 2);
+      assert.match(none.stderr, /runs none of acoustic, vibration, tilt/);
+      assert.equal(none.stdout, '');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses bad arguments with a usage message and status 2', function () {
     for (const [args, message] of [
       [['--sensor', 'radar'], /--sensor must be one of acoustic, vibration, tilt, not 'radar'/],
-      [['--seed', '-1'], /--seed must be a whole number, not '-1'/],
+      [['--seed', '-1'], /--seed must be a whole number from 0 to 4294967295, not '-1'/],
+      [['--seed', '4294967297'], /--seed must be a whole number from 0 to 4294967295, not '4294967297'/],
+      [['--seed', '4294967295', '--seeds', '2'], /--seed 4294967295 with --seeds 2 would pass the last seed, 4294967295/],
       [['--seeds', '0'], /--seeds must be a whole number of at least 1, not '0'/],
       [['--role', 'window', '--config', 'x.json'], /give --role or --config/],
       [['--sensor', 'vibration', '--flex'], /--flex models the pane's flex for glass break/],
