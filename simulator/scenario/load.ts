@@ -1,6 +1,6 @@
 /**
  * Reads scenario files: `loadScenarioFile('louvre-apollo')` finds simulator/scenarios/louvre-apollo.json,
- * any other argument is a path. Syntax errors are reported with line and column.
+ * any other argument is a path from where the command was typed. Syntax errors are reported with line and column.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,9 +10,15 @@ import { ScenarioError, parseScenario } from './validate';
 
 export const SCENARIOS_DIRECTORY = fileURLToPath(new URL('../scenarios/', import.meta.url));
 
-/** A bare name (no slash, no extension) means a scenario shipped in simulator/scenarios/. */
+/**
+ * A bare name (no slash, no extension) means a scenario shipped in simulator/scenarios/; any other argument
+ * is a path from the directory the command was typed in (`npm run` starts in the package root and says
+ * where it was typed in INIT_CWD), as classify and eval take their files.
+ */
 export function resolveScenarioPath(nameOrPath: string): string {
-  return /^[A-Za-z0-9_-]+$/.test(nameOrPath) ? path.join(SCENARIOS_DIRECTORY, `${nameOrPath}.json`) : nameOrPath;
+  return /^[A-Za-z0-9_-]+$/.test(nameOrPath)
+    ? path.join(SCENARIOS_DIRECTORY, `${nameOrPath}.json`)
+    : path.resolve(process.env.INIT_CWD ?? process.cwd(), nameOrPath);
 }
 
 export function loadScenarioFile(nameOrPath: string): Scenario {

@@ -236,6 +236,14 @@ describe('npm run check-scenario', function () {
       assert.equal(run.status, 1);
       assert.match(run.stdout, /^ok smoke: "Smoke test", 12 s, 2 nodes, 3 events \(2 threats\), 4 faults$/m);
       assert.match(run.stderr, /bad\.json: 2 problems\n {2}seed: must be an integer from 0 to 4294967295, got -1\n {2}timeline\[0\]\.at: must be a non-negative number of seconds, got "soon"/);
+      // A relative path is taken from where the command was typed (npm run runs it in the package root).
+      const typedHere = { encoding: 'utf8' as const, cwd: fileURLToPath(new URL('../../../', import.meta.url)), env: { ...process.env, INIT_CWD: directory } };
+      const relative = spawnSync(process.execPath, ['--import', 'tsx', cli, 'bad.json'], typedHere);
+      assert.equal(relative.status, 1);
+      assert.match(relative.stderr, /bad\.json: 2 problems/);
+      const missing = spawnSync(process.execPath, ['--import', 'tsx', cli, 'absent.json'], typedHere);
+      assert.equal(missing.status, 1);
+      assert.ok(missing.stderr.includes(`cannot read scenario ${path.join(directory, 'absent.json')}`), missing.stderr);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
