@@ -9,7 +9,7 @@
  *
  * `npm run --silent bench -- --scenarios [acoustic|vibration|tilt] [--json]`: the same measurement over the
  * situations of scenarios.registry.ts (ambient alone, threats, busy confusers, tilt input rates), with the
- * busiest second and the detections.
+ * busiest second and the detections. --help lists the options; anything else is a usage error (status 2).
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -91,22 +91,79 @@ function pipelineTable(registry: PipelineRegistry, figures: Record<string, Detai
   return lines;
 }
 
-async function scenarios(sensor: string | undefined, json: boolean): Promise<void> {
+const SENSORS = ['acoustic', 'vibration', 'tilt'] as const;
+type Sensor = (typeof SENSORS)[number];
+
+interface Args {
+  json: boolean;
+  /** --scenarios given, with the sensor whose scenarios to run (all when undefined). */
+  scenarios: { sensor: Sensor | undefined } | undefined;
+}
+
+class UsageError extends Error {}
+class HelpRequested extends Error {}
+
+const USAGE = 'usage: npm run --silent bench -- [--json] | --scenarios [acoustic|vibration|tilt] [--json]';
+const HELP = `${USAGE}
+
+Measures what the firmware costs on the device: the real FFT against fft.js, and each pipeline per second
+of signal at its nominal rate, in the XS engine (computrons, allocation) and in Node (time).
+
+  --json                 one JSON object as the last line (the issue's contract) instead of the tables
+  --scenarios [SENSOR]   the situations of host-tests/bench/scenarios.registry.ts (ambient, threats, busy
+                         confusers, accelerometer rates) instead, all or one sensor's, with the busiest
+                         second and the detections
+  --help                 this text
+
+Exit status 0, 1 if a measurement fails, 2 on a usage error. More: docs/classification.md ("bench").
+`;
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { json: false, scenarios: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--json') args.json = true;
+    else if (arg === '--help') throw new HelpRequested();
+    else if (arg === '--scenarios') {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) {
+        args.scenarios = { sensor: undefined };
+      } else {
+        if (!(SENSORS as readonly string[]).includes(next)) throw new UsageError(`--scenarios takes ${SENSORS.join(', ')} or nothing, not '${next}'`);
+        args.scenarios = { sensor: next as Sensor };
+        i++;
+      }
+    } else throw new UsageError(`unknown argument '${arg}'`);
+  }
+  return args;
+}
+
+async function scenarios(sensor: Sensor | undefined, json: boolean): Promise<void> {
   const file = fileURLToPath(new URL('./scenarios.registry.ts', import.meta.url));
   const registry = await loadRegistry(file);
   const names = Object.keys(registry).filter((name) => sensor === undefined || name.startsWith(`${sensor}:`));
-  if (names.length === 0) throw new Error(`no scenario for '${sensor}' (the scenarios start with acoustic, vibration or tilt)`);
+  if (names.length === 0) throw new Error(`scenarios.registry.ts has no scenario for '${sensor ?? 'any sensor'}'`);
   const figures = await measurePipelines(file, names);
   process.stdout.write(json ? `${JSON.stringify({ scenarios: figures })}\n` : `${pipelineTable(registry, figures).join('\n')}\n`);
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const json = argv.includes('--json');
-  const at = argv.indexOf('--scenarios');
-  if (at >= 0) {
-    const sensor = argv[at + 1]?.startsWith('--') === false ? argv[at + 1] : undefined;
-    await scenarios(sensor, json);
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof HelpRequested) {
+      process.stdout.write(HELP);
+      return;
+    }
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`bench: ${error.message}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const json = args.json;
+  if (args.scenarios !== undefined) {
+    await scenarios(args.scenarios.sensor, json);
     return;
   }
   const sizes = json ? [FFT_BENCH_SIZE] : [64, 128, 256, 512, 1024, 2048];

@@ -44,4 +44,22 @@ describe('bench command (npm run bench -- --json)', function () {
     const extra = scenarios[beside].xs_computrons_per_s - scenarios['tilt: 1600 Hz input'].xs_computrons_per_s;
     assert.ok(extra > 100_000 && extra < 250_000, `the vibration pipeline beside tilt adds ${extra} computrons/s`);
   });
+
+  it('--help prints every option and measures nothing; a bad argument is a usage error with status 2', function () {
+    const bench = (...args: string[]): ReturnType<typeof spawnSync> =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'host-tests/bench/bench.ts', ...args], { cwd: root, encoding: 'utf8' });
+    const help = bench('--help');
+    assert.equal(help.status, 0);
+    for (const option of ['--json', '--scenarios [SENSOR]', '--help']) assert.ok(String(help.stdout).includes(option), option);
+    assert.doesNotMatch(String(help.stdout), /computrons\s+\d/, 'nothing measured');
+    for (const [args, message] of [
+      [['--scenarios', 'bogus'], /^bench: --scenarios takes acoustic, vibration, tilt or nothing, not 'bogus'\nusage: /],
+      [['--jsn'], /^bench: unknown argument '--jsn'\nusage: /],
+    ] as const) {
+      const result = bench(...args);
+      assert.equal(result.status, 2, args.join(' '));
+      assert.match(String(result.stderr), message);
+      assert.equal(result.stdout, '');
+    }
+  });
 });
