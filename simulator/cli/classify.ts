@@ -122,7 +122,17 @@ function soundAlone(sensor: SensorChannel, config: NodeConfig): NodeConfig {
   return { ...config, detectors: { ...config.detectors, glassBreak: { ...glass, requireFlex: false, minScoreWithoutFlex: glass.minScore } } };
 }
 
-function main(): void {
+/**
+ * Set when whoever reads stdout has gone (`classify … | head -1`): like any filter, stop quietly rather than
+ * die on EPIPE with a stack trace.
+ */
+let readerGone = false;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  readerGone = true;
+});
+
+async function main(): Promise<void> {
   let args: Args;
   try {
     args = parseArgs(process.argv.slice(2));
@@ -165,7 +175,10 @@ function main(): void {
       continue;
     }
     process.stdout.write(lines);
+    // A write error is reported on a later tick: let it arrive before the next file is worked on.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (readerGone) return;
   }
 }
 
-main();
+void main();

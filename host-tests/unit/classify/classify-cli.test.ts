@@ -1,7 +1,7 @@
 // `npm run --silent classify`: spawned on WAV files written with the signal library's writeWav, stdout
 // checked line by line (one JSON alert per line, nothing else), stderr and the exit status for bad input.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -220,6 +220,23 @@ describe('classify command (npm run --silent classify)', function () {
     const missing = classify('--sensor', 'vibration', '--config', file('nowhere.json'), file('blows.wav'));
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /nowhere\.json: 1 problem\(s\); nothing was processed\n {2}cannot read: ENOENT/);
+  });
+
+  it('stops quietly when whoever reads its output has gone (classify … | head -1)', async function () {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'simulator/cli/classify.ts', '--sensor', 'acoustic',
+      ...Array.from({ length: 4 }, () => file('break-16k.wav'))], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    let first = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      first += chunk;
+      // The reader takes one line and goes away, as head -1 does.
+      if (first.includes('\n')) child.stdout.destroy();
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.match(first, /^\{"file":.*"type":"glass_break"/);
+    assert.equal(stderr, '');
+    assert.equal(status, 0);
   });
 
   it('refuses bad arguments with a usage message and status 2', function () {
