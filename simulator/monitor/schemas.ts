@@ -16,6 +16,11 @@ export const SCHEMA_NAMES = readdirSync(schemaDir).filter((f) => f.endsWith('.sc
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, strictRequired: false });
 for (const name of SCHEMA_NAMES) ajv.addSchema(JSON.parse(readFileSync(path.join(schemaDir, `${name}.schema.json`), 'utf8')) as object);
 
+/** The alert types of common.schema.json: the only `<type>` a `state/<type>` topic may name. */
+const ALERT_TYPE_NAMES = (JSON.parse(readFileSync(path.join(schemaDir, 'common.schema.json'), 'utf8')) as {
+  definitions: { alertType: { enum: string[] } };
+}).definitions.alertType.enum;
+
 export function schema(name: string): ValidateFunction {
   const validate = ajv.getSchema(`${BASE}${name}.schema.json`);
   if (validate === undefined) throw new Error(`no schema named ${name} in docs/schemas`);
@@ -28,7 +33,7 @@ export function schemaForTopic(topic: string): { name: string; plainText: boolea
   if (node !== null) {
     const rest = node[1];
     if (rest === 'status') return { name: 'status', plainText: true };
-    if (rest.startsWith('state/')) return { name: 'state', plainText: true };
+    if (rest.startsWith('state/')) return ALERT_TYPE_NAMES.includes(rest.slice('state/'.length)) ? { name: 'state', plainText: true } : undefined;
     if (rest === 'cmd/result') return { name: 'cmd-result', plainText: false };
     if (rest.startsWith('cmd/')) return SCHEMA_NAMES.includes(`cmd-${rest.slice(4)}`) ? { name: `cmd-${rest.slice(4)}`, plainText: false } : undefined;
     if (['alert', 'hb', 'telemetry', 'config', 'safemode', 'selfbench'].includes(rest)) return { name: rest, plainText: false };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { COMMAND_NAMES, nodeTopics } from '../../../firmware/node/protocol';
 import type { CommandName } from '../../../firmware/node/protocol';
 import { parseCommand, parseCommandPayload, nestingDepth } from '../../../firmware/node/commands';
-import { SCHEMA_NAMES, schema, schemaForTopic } from '../../helpers/protocol-schemas';
+import { SCHEMA_NAMES, checkMessage, schema, schemaForTopic } from '../../helpers/protocol-schemas';
 
 const limits = { telemetryMaxDurationS: 600, telemetryMaxRateHz: 5, walkTestMaxS: 86400 };
 
@@ -26,6 +26,14 @@ describe('protocol v1', function () {
     const used = new Set(topics.map((topic) => schemaForTopic(topic)?.name));
     assert.deepEqual(SCHEMA_NAMES.filter((name) => name !== 'common' && !used.has(name)), []);
     assert.deepEqual([...used].filter((name) => name === undefined || !SCHEMA_NAMES.includes(name)), []);
+  });
+
+  it('knows a state/<type> topic only for the protocol\'s alert types', function () {
+    const t = nodeTopics('s', 'n');
+    for (const topic of Object.values(t.state)) assert.deepEqual(schemaForTopic(topic), { name: 'state', plainText: true }, topic);
+    assert.equal(Object.keys(t.state).length, 7);
+    for (const type of ['bogus', '', 'glass_break/x', 'GRINDER']) assert.equal(schemaForTopic(`${t.base}state/${type}`), undefined, type);
+    assert.deepEqual(checkMessage(`${t.base}state/bogus`, 'ON'), [`${t.base}state/bogus: no schema for this topic`]);
   });
 
   // Each request: whether it is valid; the command schema and the node's parser must agree.
