@@ -91,9 +91,12 @@ function parseFmt(view: DataView, bytes: Uint8Array, offset: number, size: numbe
   const blockAlign = view.getUint16(body + 12, true);
   const bitsPerSample = view.getUint16(body + 14, true);
   const extensible = formatCode === FORMAT_EXTENSIBLE;
+  // Where the format code was read: the fmt chunk's tag, or an extensible format's sub-format GUID.
+  let formatAt = body;
   if (extensible) {
     if (size < 40) throw new WavError(name, offset, `WAVE_FORMAT_EXTENSIBLE fmt chunk of ${size} bytes is shorter than the 40 it needs`);
     const guid = body + 24;
+    formatAt = guid;
     formatCode = view.getUint16(guid, true);
     for (let i = 0; i < SUBTYPE_SUFFIX.length; i++) {
       if (bytes[guid + 2 + i] !== SUBTYPE_SUFFIX[i]) {
@@ -102,7 +105,7 @@ function parseFmt(view: DataView, bytes: Uint8Array, offset: number, size: numbe
     }
   }
   if (formatCode !== FORMAT_PCM && formatCode !== FORMAT_FLOAT) {
-    throw new WavError(name, body, `unsupported ${formatName(formatCode)}${extensible ? ' in WAVE_FORMAT_EXTENSIBLE' : ''}; only PCM (0x0001) and IEEE float (0x0003) are read`);
+    throw new WavError(name, formatAt, `unsupported ${formatName(formatCode)}${extensible ? ' in WAVE_FORMAT_EXTENSIBLE' : ''}; only PCM (0x0001) and IEEE float (0x0003) are read`);
   }
   if (channels === 0) throw new WavError(name, body + 2, 'fmt chunk declares zero channels');
   if (rateHz === 0) throw new WavError(name, body + 4, 'fmt chunk declares a sample rate of 0 Hz');

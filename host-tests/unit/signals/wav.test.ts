@@ -123,7 +123,7 @@ describe('simulator/signals/wav', function () {
       expectWavError(riff(fmt(6, 1, 8000, 8), chunk('data', [0])), /unsupported format code 0x0006 \(A-law\)/, 20);
       expectWavError(riff(fmt(2, 1, 8000, 4, 1), chunk('data', [0])), /unsupported format code 0x0002 \(Microsoft ADPCM\)/, 20);
       expectWavError(riff(fmt(0x1234, 1, 8000, 16), chunk('data', [0, 0])), /unsupported format code 0x1234;/, 20);
-      expectWavError(riff(fmtExtensible(0x55, 1, 8000, 16), chunk('data', [0, 0])), /unsupported format code 0x0055 \(MPEG Layer 3\) in WAVE_FORMAT_EXTENSIBLE/, 20);
+      expectWavError(riff(fmtExtensible(0x55, 1, 8000, 16), chunk('data', [0, 0])), /unsupported format code 0x0055 \(MPEG Layer 3\) in WAVE_FORMAT_EXTENSIBLE/, 44);
       const badGuid = [...GUID_SUFFIX];
       badGuid[13] = 0x72;
       expectWavError(riff(fmtExtensible(1, 1, 8000, 16, badGuid), chunk('data', [0, 0])), /sub-format is not a standard KSDATAFORMAT_SUBTYPE GUID/, 44);
