@@ -530,6 +530,9 @@ export type ConfigChange =
   | { ok: true; config: NodeConfig; overrides: JsonObject; changed: string[] }
   | { ok: false; errors: string[] };
 
+export const NOTHING_ENABLED = 'config.detectors: every detector would be switched off and the node would detect nothing, ' +
+  'while it looks alive; keep at least one on (a node taken out of service is powered down: receivers then see it dead)';
+
 /**
  * A cmd/config request against the current overrides. merge: `patch` is a merge patch onto the current
  * configuration (null resets a key to its default). replace: `patch` replaces all overrides (every key
@@ -541,6 +544,9 @@ export function applyConfigChange(current: { config: NodeConfig; overrides: Json
   const merged = mode === 'merge' ? mergePatch(current.overrides, patch) as JsonObject : { ...patch };
   const result = effectiveConfig(merged, context);
   if (!result.ok) return result;
+  // A node that detects nothing looks alive to every receiver: refused as a change (a configuration stored
+  // before this rule still boots).
+  if (!DETECTOR_KEYS.some((key) => result.config.detectors[key].enabled)) return { ok: false, errors: [NOTHING_ENABLED] };
   for (const key of IDENTITY_KEYS) delete merged[key];
   return { ok: true, config: result.config, overrides: merged, changed: changedPaths(current.config, result.config) };
 }

@@ -151,7 +151,6 @@ function main(): void {
     return;
   }
   const reports: Partial<Record<SensorChannel, SensorReport>> = {};
-  const skipped: string[] = [];
   for (const sensor of args.sensors) {
     let report: SensorReport;
     let config: NodeConfig | undefined;
@@ -167,7 +166,6 @@ function main(): void {
     // Without --sensor, a role or configuration is evaluated on the sensors it runs (no role runs all three).
     const judged = config ?? (args.role === undefined ? undefined : roleConfig(args.role));
     if (!args.sensorGiven && judged !== undefined && !runsSensor(judged, sensor)) {
-      skipped.push(sensor);
       process.stderr.write(`eval: ${sensor} skipped: the ${judged.role} configuration runs no ${sensor} pipeline\n`);
       continue;
     }
@@ -181,11 +179,6 @@ function main(): void {
     }
     reports[sensor] = report;
     if (!args.json) process.stdout.write(`${reportText(report)}\n\n`);
-  }
-  if (skipped.length === args.sensors.length) {
-    process.stderr.write(`eval: the ${args.configFile ?? args.role ?? ''} configuration runs none of ${args.sensors.join(', ')}\n`);
-    process.exitCode = 2;
-    return;
   }
   if (args.json) {
     process.stdout.write(`${JSON.stringify({ set: args.holdout ? 'holdout' : 'default', size: args.size, seed: args.seed, seeds: args.seeds, flex: args.flex, pane: Object.values(reports).some((r) => r.pane), sensors: reports })}\n`);

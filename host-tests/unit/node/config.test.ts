@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { ConfigContext, JsonObject, NodeConfig } from '../../../firmware/node/config';
 import {
   ALERT_TIMING_SPECS, COOLDOWN_SPECS, CORROBORATION_SPECS, HEALTH_SPECS, ROLE_DETECTORS_ENABLED, TELEMETRY_SPECS, applyConfigChange, checkConfigContext, checkProvisioning,
-  clientIdFor, defaultConfig, effectiveConfig, mergePatch, validateConfig,
+  NOTHING_ENABLED, clientIdFor, defaultConfig, effectiveConfig, mergePatch, validateConfig,
 } from '../../../firmware/node/config';
 import type { MountSurface } from '../../../firmware/node/config';
 import { DETECTOR_SPECS, ROLE_DETECTOR_DEFAULTS } from '../../../firmware/node/detector-registry';
@@ -177,6 +177,19 @@ describe('node configuration', function () {
       'provisioning.location.label: missing',
       'provisioning.mqtt.password: must be a string, not 5',
     ]);
+  });
+
+  it('refuses a change that would switch every detector off (the node would look alive and detect nothing)', function () {
+    const ctx = context('display_case');
+    const allOff = { detectors: { glassBreak: { enabled: false }, grinder: { enabled: false }, impact: { enabled: false }, tilt: { enabled: false } } };
+    assert.deepEqual(applyConfigChange(current(ctx), allOff, 'merge', ctx), { ok: false, errors: [NOTHING_ENABLED] });
+    assert.match(NOTHING_ENABLED, /^config\.detectors: every detector would be switched off/);
+    // One left on is a change like any other; a replace that keeps the role's defaults on is too.
+    const oneOn = applyConfigChange(current(ctx), { detectors: { glassBreak: { enabled: false }, grinder: { enabled: false } } }, 'merge', ctx);
+    assert.ok(oneOn.ok && oneOn.config.detectors.impact.enabled);
+    assert.ok(applyConfigChange(oneOn, {}, 'replace', ctx).ok);
+    // Overrides stored before the rule still load: a node must boot on what it has.
+    assert.ok(effectiveConfig(allOff, ctx).ok);
   });
 
   it('loads persisted overrides through effectiveConfig and refuses invalid ones', function () {
