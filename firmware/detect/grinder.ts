@@ -85,7 +85,9 @@ export interface GrinderStream {
   rateHz: number;
 }
 
-const MIN_RATE_HZ = 1000;
+/** The fundamental (up to 250 Hz) and a harmonic must lie under the Nyquist frequency. */
+export const GRINDER_MIN_RATE_HZ = 1000;
+const MIN_RATE_HZ = GRINDER_MIN_RATE_HZ;
 const MAX_RATE_HZ = 3200;
 const HOP_MS = 200;
 /** Bins below this are left out: gravity's window leakage and building sway live there. */

@@ -13,6 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { GRINDER_MIN_RATE_HZ } from '../../firmware/detect/grinder';
 import type { NodeConfig } from '../../firmware/node/config';
 import { loadConfigFile } from '../classify/config-file';
 import { publishedAlerts } from '../classify/published-alerts';
@@ -165,6 +166,11 @@ async function main(): Promise<void> {
     let lines: string;
     try {
       const recording = prepareRecording(bytes, file, args.sensor, { fullScaleG: args.fullScaleG });
+      if (args.sensor === 'vibration' && recording.fileRateHz < GRINDER_MIN_RATE_HZ && chosen.config.detectors.grinder.enabled) {
+        // Readable, so not an error (status unchanged), but what the file lacks cannot be resampled back.
+        process.stderr.write(`classify: ${file}: note: recorded at ${recording.fileRateHz} Hz, it holds nothing above ${recording.fileRateHz / 2} Hz; ` +
+          `a grinder's fundamental (80–250 Hz) and its harmonics need ${GRINDER_MIN_RATE_HZ} Hz or more, so a grinder may be missed (impacts are judged as usual)\n`);
+      }
       lines = publishedAlerts(args.sensor, recording, chosen.config)
         .map((a) => `${JSON.stringify({ file, t: Math.round(a.t * 1000) / 1000, type: a.type, score: a.score })}\n`).join('');
     } catch (error) {

@@ -89,6 +89,7 @@ describe('classify command (npm run --silent classify)', function () {
     write('grinder.wav', grinder, 'float32');
     const fast = resample(grinder, 6400);
     write('grinder-6400-pcm.wav', { ...fast, data: fast.data.map((v) => v / 4) }, 'pcm16');
+    write('grinder-400.wav', resample(grinder, 400), 'float32');
     rng = new Rng(22);
     const impactParams = drawImpact(rng, DEFAULT_MOTION_RANGES.impact, { rateHz: 1600, durationS: 13, onsetS: 3, kind: 'series', part: 'glass', grade: 'medium' });
     blowTimesS = impactParams.blowTimesS.split(',').map(Number);
@@ -109,6 +110,7 @@ describe('classify command (npm run --silent classify)', function () {
     writeFileSync(file('bad.json'), JSON.stringify({ detectors: { grinder: { minWanderHz: -3, bogus: 1 } }, health: { heartbeatMs: 100 } }));
     writeFileSync(file('balcony-no-vibration.json'), JSON.stringify({ role: 'balcony', detectors: { grinder: { enabled: false }, impact: { enabled: false } } }));
     writeFileSync(file('broken.json'), '{"detectors": ');
+    writeFileSync(file('no-grinder.json'), JSON.stringify({ detectors: { grinder: { enabled: false } } }));
     writeFileSync(file('display-case.json'), JSON.stringify({ role: 'display_case' }));
   });
 
@@ -172,6 +174,17 @@ describe('classify command (npm run --silent classify)', function () {
     assert.ok(first.t > 4 && first.t < 6, `first grinder alert at ${first.t} s (contact from 4 s)`);
     assert.ok(second.t - first.t >= 30 - 1e-9 && second.t - first.t < 41, `second alert ${second.t - first.t} s after the first`);
     assert.ok(impact.t >= blowTimesS[2] && impact.t <= blowTimesS[2] + 0.1, `impact at ${impact.t} s, third blow at ${blowTimesS[2]} s`);
+    assert.equal(run.stderr, '');
+  });
+
+  it('vibration: a recording under the grinder\'s 1000 Hz gets a note on stderr that a grinder may be missed; the status stays 0', function () {
+    const run = classify('--sensor', 'vibration', file('grinder-400.wav'));
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /^classify: .*grinder-400\.wav: note: recorded at 400 Hz, it holds nothing above 200 Hz; .*need 1000 Hz or more, so a grinder may be missed/);
+    // Without the grinder, nothing to warn about.
+    const noGrinder = classify('--sensor', 'vibration', '--config', file('no-grinder.json'), file('grinder-400.wav'));
+    assert.equal(noGrinder.status, 0, noGrinder.stderr);
+    assert.equal(noGrinder.stderr, '');
   });
 
   it('vibration: --config (a cmd/config request) with no grinder cooldown publishes every detection of the grinder (its 10 s hold-off apart)', function () {
