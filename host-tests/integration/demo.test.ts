@@ -3,9 +3,12 @@
  * firmware and signal library, its live lines and its summary, and its refusals.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../../simulator/cli/usage-error';
 import { startMosquitto } from '../../simulator/broker/mosquitto';
 import { runDemo } from '../../simulator/run/demo';
 import { SIGNAL_LIBRARY, SIMULATOR_FIRMWARE } from '../../simulator/run/stack';
@@ -50,8 +53,13 @@ describe('npm start', function () {
     }
   });
 
-  it('names an unknown option and a bad clock', async function () {
-    await assert.rejects(demo(['--clokc', 'virtual']), /Unknown option '--clokc'/);
-    await assert.rejects(demo(['--clock', 'fast']), /--clock must be real or virtual, not fast/);
+  it('names an unknown option and a bad clock, as usage errors: npm start exits 2 for them', async function () {
+    await assert.rejects(demo(['--clokc', 'virtual']), (error: unknown) => error instanceof UsageError && /Unknown option '--clokc'/.test(error.message));
+    await assert.rejects(demo(['--clock', 'fast']), (error: unknown) => error instanceof UsageError && /--clock must be real or virtual, not fast/.test(error.message));
+    await assert.rejects(demo(['--broker']), (error: unknown) => error instanceof UsageError && /--broker needs a URL/.test(error.message));
+    const start = spawnSync(process.execPath, ['--import', 'tsx', 'simulator/cli/start.ts', '--clokc', 'virtual'],
+      { cwd: fileURLToPath(new URL('../../', import.meta.url)), encoding: 'utf8' });
+    assert.equal(start.status, 2);
+    assert.match(start.stderr, /^npm start: Unknown option '--clokc'.* \(npm start -- --help lists the options\)\n$/);
   });
 });

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { parseBrokerUrl, takeBrokerOption } from '../broker/broker-url';
 import { MonitorFormatter } from '../monitor/format';
 import { Watcher } from '../monitor/watch';
+import { UsageError, asUsage } from './usage-error';
 
 const HELP = `usage: npm run monitor -- [--broker URL] [--site SITE] [--json] [--quiet]
 
@@ -22,15 +23,17 @@ Prints what Vitrine nodes publish, as it arrives:
   --site SITE    only this site (default: every site under vitrine/)
   --json         one JSON object per message instead (heartbeats and telemetry included)
   --quiet        leave out heartbeats and telemetry
+
+Exit status 0 when stopped (Ctrl-C); 1 if the broker cannot be reached; 2 on a usage error.
 `;
 
 async function main(): Promise<number> {
-  const { broker, rest } = takeBrokerOption(process.argv.slice(2));
-  const { values } = parseArgs({
+  const { broker, rest } = asUsage(() => takeBrokerOption(process.argv.slice(2)));
+  const { values } = asUsage(() => parseArgs({
     args: rest,
     options: { site: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
-  });
+  }));
   if (values.help === true) {
     process.stdout.write(HELP);
     return 0;
@@ -57,6 +60,7 @@ async function main(): Promise<number> {
 }
 
 main().then((code) => process.exit(code), (error: unknown) => {
-  process.stderr.write(`monitor: ${(error as Error).message}\n`);
-  process.exit(1);
+  const usage = error instanceof UsageError;
+  process.stderr.write(`monitor: ${(error as Error).message}${usage ? ' (npm run monitor -- --help lists the options)' : ''}\n`);
+  process.exit(usage ? 2 : 1);
 });

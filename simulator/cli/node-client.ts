@@ -29,7 +29,9 @@ export interface CliIo {
   signal: AbortSignal;
 }
 
-export class UsageError extends Error {}
+import { UsageError } from './usage-error';
+
+export { UsageError };
 
 /** Parses a tool's options; unknown or malformed options are a UsageError naming them. */
 export function parseOptions<T extends Record<string, { type: 'string' | 'boolean' }>>(argv: readonly string[], options: T, usage: string):

@@ -14,6 +14,7 @@ import type { BrokerHandle } from '../broker/types';
 import { loadScenarioFile } from '../scenario/load';
 import type { GeneratorRegistry } from '../sources/generators';
 import type { RegistryModule } from '../sources/off-thread';
+import { UsageError, asUsage } from '../cli/usage-error';
 import { CONSOLE } from './console-hook';
 import type { Firmware } from './firmware';
 import { eventLine, LiveLines, summaryLines } from './report';
@@ -37,6 +38,8 @@ real time, on an embedded MQTT broker.
   --verbose              print the nodes' own logs too
   --strict               exit 1 if an expected alert was missed or an unexpected one came
   --help                 this text
+
+Exit status 0; 1 if the run fails (or --strict finds a difference); 2 on a usage error.
 `;
 
 export interface DemoParts {
@@ -50,14 +53,14 @@ export interface DemoParts {
 function portOption(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--console-port must be a port number 0…65535, not ${text}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--console-port must be a port number 0…65535, not ${text}`);
   return port;
 }
 
 export async function runDemo(argv: readonly string[], parts: DemoParts): Promise<number> {
   const out = parts.out ?? ((line: string): void => void process.stdout.write(`${line}\n`));
-  const { broker: brokerUrl, rest } = takeBrokerOption(argv);
-  const { values } = parseArgs({
+  const { broker: brokerUrl, rest } = asUsage(() => takeBrokerOption(argv));
+  const { values } = asUsage(() => parseArgs({
     args: rest,
     options: {
       scenario: { type: 'string', default: 'louvre-apollo' },
@@ -72,12 +75,12 @@ export async function runDemo(argv: readonly string[], parts: DemoParts): Promis
     },
     strict: true,
     allowNegative: true,
-  });
+  }));
   if (values.help === true) {
     out(DEMO_HELP.trimEnd());
     return 0;
   }
-  if (values.clock !== 'real' && values.clock !== 'virtual') throw new Error(`--clock must be real or virtual, not ${values.clock}`);
+  if (values.clock !== 'real' && values.clock !== 'virtual') throw new UsageError(`--clock must be real or virtual, not ${values.clock}`);
   const clock = values.clock;
   const consolePort = portOption(values['console-port']);
   const withConsole = values.console ?? (clock === 'real' || consolePort !== undefined);

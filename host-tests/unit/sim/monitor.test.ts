@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { classify } from '../../../simulator/monitor/watch';
 import type { Seen } from '../../../simulator/monitor/watch';
 import { MonitorFormatter, diffPaths } from '../../../simulator/monitor/format';
@@ -100,5 +102,19 @@ describe('monitor', function () {
     assert.equal(json.node, 'apollo-case-07');
     assert.equal((json.result as { id: string }).id, 'c1');
     assert.deepEqual(diffPaths({ a: { b: 1, c: [1] } }, { a: { b: 2, c: [1] }, d: 0 }, 'x'), ['x.a.b', 'x.d']);
+  });
+
+  it('npm run monitor: a bad command line is a usage error (status 2), an unreachable broker a failure (status 1)', function () {
+    this.timeout(20_000);
+    const monitor = (...args: string[]): ReturnType<typeof spawnSync> => spawnSync(process.execPath, ['--import', 'tsx', 'simulator/cli/monitor.ts', ...args],
+      { cwd: fileURLToPath(new URL('../../../', import.meta.url)), encoding: 'utf8' });
+    const unknown = monitor('--frob');
+    assert.equal(unknown.status, 2);
+    assert.match(String(unknown.stderr), /^monitor: Unknown option '--frob'.* \(npm run monitor -- --help lists the options\)\n$/);
+    const badUrl = monitor('--broker', 'http://x');
+    assert.equal(badUrl.status, 2, String(badUrl.stderr));
+    const unreachable = monitor('--broker', 'mqtt://127.0.0.1:1');
+    assert.equal(unreachable.status, 1);
+    assert.match(String(unreachable.stderr), /^monitor: mqtt:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/);
   });
 });
