@@ -3,7 +3,7 @@
  * firmware and signal library, its live lines and its summary, and its refusals.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -61,5 +61,27 @@ describe('npm start', function () {
       { cwd: fileURLToPath(new URL('../../', import.meta.url)), encoding: 'utf8' });
     assert.equal(start.status, 2);
     assert.match(start.stderr, /^npm start: Unknown option '--clokc'.* \(npm start -- --help lists the options\)\n$/);
+  });
+
+  it('Ctrl-C stops a real-time run where it is, prints the summary with what was not reached, and exits 130', async function () {
+    this.timeout(60_000);
+    const directory = mkdtempSync(path.join(tmpdir(), 'vitrine-demo-int-'));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'simulator/cli/start.ts', '--scenario', 'smoke', '--no-console', '--run-dir', directory],
+        { cwd: fileURLToPath(new URL('../../', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        // Interrupt once the nodes are up, before the smoke scenario's threats (from 3 s of its 12 s).
+        if (/ONLINE {3}\S+[\s\S]*ONLINE {3}\S+/.test(stdout) && !child.killed) child.kill('SIGINT');
+      });
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(status, 130, stdout);
+      assert.match(stdout, /^INTERRUPTED \(Ctrl-C\) at \d+\.\d s of 12 s: [1-9]\d* expected alert\(s\) later in the scenario are not counted$/m);
+      assert.match(stdout, /^Summary of "Smoke test"/m);
+      assert.match(stdout, /; not reached \(the run stopped first\): [1-9]/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -39,8 +39,12 @@ real time, on an embedded MQTT broker.
   --strict               exit 1 if an expected alert was missed or an unexpected one came
   --help                 this text
 
-Exit status 0; 1 if the run fails (or --strict finds a difference); 2 on a usage error.
+Exit status 0; 1 if the run fails (or --strict finds a difference); 2 on a usage error; 130 after Ctrl-C
+(the run stops where it is and the summary is printed; a second Ctrl-C kills it at once).
 `;
+
+/** The status of a run stopped by Ctrl-C (128 + SIGINT, as a shell reports it). */
+export const INTERRUPTED_STATUS = 130;
 
 export interface DemoParts {
   firmware: Firmware;
@@ -92,6 +96,7 @@ export async function runDemo(argv: readonly string[], parts: DemoParts): Promis
   const broker: BrokerHandle = brokerUrl === undefined ? await startEmbeddedBroker({ wsPort: 0 }) : externalBroker(brokerUrl);
   let consoleServer: { url: string; stop(): Promise<void> } | undefined;
   let session: RunSession | undefined;
+  let interrupt: (() => void) | undefined;
   try {
     out(`Vitrine — ${scenario.name}`);
     out(`  ${scenario.durationS} s, ${scenario.nodes.length} nodes, ${scenario.timeline.length} events, ${scenario.faults.length} faults; ` +
@@ -115,13 +120,27 @@ export async function runDemo(argv: readonly string[], parts: DemoParts): Promis
     });
     for (const event of scenario.timeline) session.runner.clock.setTimer(() => out(eventLine(event)), event.at * 1000);
     out('');
+    // Ctrl-C ends the run where it is and still prints the summary (a second one kills the process).
+    let stoppedMs: number | undefined;
+    const running = session;
+    interrupt = (): void => {
+      stoppedMs = running.runner.clock.nowMs();
+      running.runner.pacer.stop();
+    };
+    process.once('SIGINT', interrupt);
     const report = await session.run();
     lines.finished = true;
-    const card = session.score();
+    const card = session.score(stoppedMs);
+    if (stoppedMs !== undefined) {
+      out('');
+      out(`INTERRUPTED (Ctrl-C) at ${(stoppedMs / 1000).toFixed(1)} s of ${scenario.durationS} s: ${card.notReached.length} expected alert(s) later in the scenario are not counted`);
+    }
     for (const line of summaryLines(scenario, card, report, session.alerts(), session.invalid().length)) out(line);
+    if (stoppedMs !== undefined) return INTERRUPTED_STATUS;
     const clean = card.missed.length === 0 && card.unexpected.length === 0 && session.invalid().length === 0;
     return values.strict === true && !clean ? 1 : 0;
   } finally {
+    if (interrupt !== undefined) process.removeListener('SIGINT', interrupt);
     await session?.close();
     await consoleServer?.stop();
     await broker.stop();

@@ -52,6 +52,8 @@ export interface Match {
 export interface Scorecard {
   matched: Match[];
   missed: Expectation[];
+  /** A run stopped early: expectations whose window was still open, neither found nor missed. */
+  notReached: Expectation[];
   related: Arrival[];
   unexpected: Arrival[];
 }
@@ -121,7 +123,7 @@ export class Ledger {
   readonly expectations: readonly Expectation[];
   readonly #open: Expectation[];
   readonly #windows: Map<string, { fromMs: number; untilMs: number }[]>;
-  readonly card: Scorecard = { matched: [], missed: [], related: [], unexpected: [] };
+  readonly card: Scorecard = { matched: [], missed: [], notReached: [], related: [], unexpected: [] };
   /** Alert ids seen (QoS 1 may deliver one twice). */
   readonly #ids = new Set<string>();
 
@@ -153,9 +155,12 @@ export class Ledger {
     return { kind: during ? 'related' : 'unexpected' };
   }
 
-  /** Closes the books at the end of a run: every expectation still open was missed. */
-  close(): Scorecard {
-    this.card.missed.push(...this.#open.splice(0));
+  /**
+   * Closes the books at the end of a run: every expectation still open was missed. A run stopped at
+   * `stoppedMs` (Ctrl-C) misses only those whose window had closed by then; the rest were not reached.
+   */
+  close(stoppedMs = Number.POSITIVE_INFINITY): Scorecard {
+    for (const e of this.#open.splice(0)) (e.untilMs <= stoppedMs ? this.card.missed : this.card.notReached).push(e);
     return this.card;
   }
 }

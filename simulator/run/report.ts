@@ -103,7 +103,8 @@ export function summaryLines(scenario: Scenario, card: Scorecard, report: RunRep
     for (const kind of kinds) lines.push(latencyRow(kind, card.matched.filter((m) => m.expectation.type === kind)));
   }
   const expected = card.matched.length + card.missed.length;
-  lines.push(`  expected: ${expected}, received ${card.matched.length}, missed ${card.missed.length}`);
+  lines.push(`  expected: ${expected}, received ${card.matched.length}, missed ${card.missed.length}` +
+    `${card.notReached.length > 0 ? `; not reached (the run stopped first): ${card.notReached.length}` : ''}`);
   for (const m of card.missed) lines.push(`    MISSED ${m.type} at ${m.node} (${secondsText(m.onsetMs).trim()}, "${m.label}")`);
   lines.push(`  unexpected alerts (false alarms): ${card.unexpected.length}`);
   for (const u of card.unexpected) lines.push(`    ${u.type} at ${u.node}, onset ${secondsText(u.onsetMs).trim()}`);

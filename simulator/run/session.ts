@@ -102,9 +102,9 @@ export class RunSession {
     await new Promise((resolve) => setTimeout(resolve, graceMs));
   }
 
-  /** The expectations still open are missed from here on. */
-  score(): Scorecard {
-    return this.ledger.close();
+  /** The expectations still open are missed from here on (of a run stopped at `stoppedMs`, those whose window had closed). */
+  score(stoppedMs?: number): Scorecard {
+    return this.ledger.close(stoppedMs);
   }
 
   alerts(): AlertMessage[] {

@@ -58,6 +58,16 @@ describe('simulator run: what a scenario should raise', function () {
     assert.deepEqual(card.related.map((u) => u.alert?.id), ['w-2', 'w-3']);
   });
 
+  it('closing a run stopped early misses only the expectations whose window had closed; the rest were not reached', function () {
+    const all = new Ledger(louvre).close();
+    const stoppedMs = 120_000;
+    const early = new Ledger(louvre).close(stoppedMs);
+    assert.equal(early.missed.length + early.notReached.length, all.missed.length);
+    assert.ok(early.missed.length > 0 && early.notReached.length > 0);
+    assert.ok(early.missed.every((e) => e.untilMs <= stoppedMs) && early.notReached.every((e) => e.untilMs > stoppedMs));
+    assert.deepEqual(all.notReached, []);
+  });
+
   it('takes percentiles by nearest rank', function () {
     const values = Array.from({ length: 100 }, (_, i) => 100 - i);
     assert.equal(percentile(values, 50), 50);
