@@ -18,6 +18,7 @@ import { FFT_BENCH_SIZE, createFftCase } from './fft-case';
 import { measurePipelines } from './measure';
 import type { DetailedFigures, PipelineFigures } from './measure';
 import type { PipelineRegistry } from './pipeline-run';
+import { HelpRequested, UsageError, commandLine } from '../../simulator/cli/usage-error';
 
 interface FftFigures {
   n: number;
@@ -100,8 +101,6 @@ interface Args {
   scenarios: { sensor: Sensor | undefined } | undefined;
 }
 
-class UsageError extends Error {}
-class HelpRequested extends Error {}
 
 const USAGE = 'usage: npm run --silent bench -- [--json] | --scenarios [acoustic|vibration|tilt] [--json]';
 const HELP = `${USAGE}
@@ -148,19 +147,8 @@ async function scenarios(sensor: Sensor | undefined, json: boolean): Promise<voi
 }
 
 async function main(): Promise<void> {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof HelpRequested) {
-      process.stdout.write(HELP);
-      return;
-    }
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`bench: ${error.message}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  const args = commandLine('bench', () => parseArgs(process.argv.slice(2)), { help: HELP, usage: USAGE });
+  if (args === undefined) return;
   const json = args.json;
   if (args.scenarios !== undefined) {
     await scenarios(args.scenarios.sensor, json);

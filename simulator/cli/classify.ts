@@ -21,6 +21,7 @@ import { RecordingError, prepareRecording } from '../classify/recording';
 import { WavError } from '../signals/wav';
 import type { SensorChannel } from '../signals/corpus';
 import { DEFAULT_ROLES, MIC_RATE_HZ, SENSOR_CHANNELS, VIBRATION_RATE_HZ, flexDecides, roleConfig, sensorPipeline } from '../eval/sensor-pipeline';
+import { HelpRequested, UsageError, commandLine } from './usage-error';
 
 const USAGE = 'usage: npm run --silent classify -- --sensor acoustic|vibration|tilt [--config FILE.json] [--full-scale-g N] FILE.wav...';
 const HELP = `${USAGE}
@@ -40,7 +41,6 @@ Exit status 2 when a file cannot be used (named on stderr; the others are proces
 is invalid (nothing processed); otherwise 0. More: docs/classification.md.
 `;
 
-class HelpRequested extends Error {}
 
 interface Args {
   sensor: SensorChannel;
@@ -49,7 +49,6 @@ interface Args {
   files: string[];
 }
 
-class UsageError extends Error {}
 
 /** Paths are relative to where the command was typed: npm runs scripts from the package root, and says where it was called from in INIT_CWD. */
 function resolved(file: string): string {
@@ -134,19 +133,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 async function main(): Promise<void> {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof HelpRequested) {
-      process.stdout.write(HELP);
-      return;
-    }
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`classify: ${error.message}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  const args = commandLine('classify', () => parseArgs(process.argv.slice(2)), { help: HELP, usage: USAGE });
+  if (args === undefined) return;
   const chosen = configuration(args);
   if ('errors' in chosen) {
     process.stderr.write(`classify: configuration ${args.configFile}: ${chosen.errors.length} problem(s); nothing was processed\n`);

@@ -27,6 +27,7 @@ import { runEval, type SensorReport } from '../eval/evaluate';
 import { reportText } from '../eval/report-text';
 import { SENSOR_CHANNELS, roleConfig, runsSensor } from '../eval/sensor-pipeline';
 import { MAX_JOINT_LOSS_DB } from '../signals/pane-motion';
+import { HelpRequested, UsageError, commandLine } from './usage-error';
 
 interface Args {
   sensors: readonly SensorChannel[];
@@ -45,10 +46,8 @@ interface Args {
   json: boolean;
 }
 
-class UsageError extends Error {}
 /** Seeds are 32-bit (the generator's state, simulator/signals/rng.ts; scenario files allow the same). */
 const MAX_SEED = 0xffffffff;
-class HelpRequested extends Error {}
 
 const USAGE = 'usage: npm run --silent eval -- [--sensor acoustic|vibration|tilt] [--holdout] [--size small|full] [--seed N] [--seeds COUNT] [--role ROLE | --config FILE.json] [--flex | --pane | --no-flex] [--joint-loss-db DB] [--json]';
 const HELP = `${USAGE}
@@ -137,19 +136,8 @@ function parseArgs(argv: readonly string[]): Args {
 }
 
 function main(): void {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof HelpRequested) {
-      process.stdout.write(HELP);
-      return;
-    }
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`eval: ${error.message}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  const args = commandLine('eval', () => parseArgs(process.argv.slice(2)), { help: HELP, usage: USAGE });
+  if (args === undefined) return;
   const reports: Partial<Record<SensorChannel, SensorReport>> = {};
   for (const sensor of args.sensors) {
     let report: SensorReport;

@@ -12,3 +12,25 @@ export function asUsage<T>(parse: () => T): T {
     throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
   }
 }
+
+/** `--help`: print the command's help on stdout and run nothing. */
+export class HelpRequested extends Error {}
+
+/**
+ * The arguments `parse` makes of the command line; undefined when there is nothing to run: --help was
+ * printed, or a usage error was (on stderr, `<command>: <problem>` and the usage line) with status 2.
+ */
+export function commandLine<T>(command: string, parse: () => T, text: { help: string; usage: string }): T | undefined {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof HelpRequested) {
+      process.stdout.write(text.help);
+      return undefined;
+    }
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${command}: ${error.message}\n${text.usage}\n`);
+    process.exitCode = 2;
+    return undefined;
+  }
+}
