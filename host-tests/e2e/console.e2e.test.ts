@@ -209,4 +209,34 @@ describe('console (headless Chromium)', function () {
     const lostLink = 'console error: WebSocket is already in CLOSING or CLOSED state.';
     browser.errors.splice(0, browser.errors.length, ...browser.errors.filter((error) => error !== lostLink));
   });
+
+  it('keeps drawing when a node publishes what the protocol does not allow: listed as a problem, a later alert and a dead node still shown', async function () {
+    await openOperatorView();
+    const publisher = await Observer.connect(broker.url);
+    const base = `vitrine/${SITE}/ghost-1/`;
+    const publish = (suffix: string, payload: unknown): Promise<unknown> =>
+      publisher.client.publishAsync(`${base}${suffix}`, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
+    try {
+      await publish('status', 'online');
+      // A sensor entry without its faults, and an alert without its corroborating detectors: each stopped
+      // every later redraw before the console checked what it keeps.
+      await publish('hb', { v: 1, seq: 1, boot: 1, uptimeMs: 5000, ts: null, intervalMs: 5000, heapFreeBytes: null, fw: 'x',
+        link: {}, outbox: {}, sensors: { microphone: { state: 'fault' } }, walkTest: false, telemetry: false });
+      await publish('alert', { v: 1, id: 'ghost-1-1', seq: 1, ts: null, uptimeMs: 5000, boot: 1, site: SITE, node: 'ghost-1', role: 'window',
+        zone: 'z', location: { building: 'b', floor: '1', room: 'r', element: 'e', label: 'ghost' }, type: 'glass_break', severity: 'alarm',
+        score: 0.9, test: false, onsetUptimeMs: 4600, decidedUptimeMs: 5000, merged: 0, features: {} });
+      await page.waitForSelector('ul.problems li:has-text("ghost-1/hb: sensors.microphone.faults: must be a list of strings")', { timeout: 5000 });
+      await page.waitForSelector('ul.problems li:has-text("ghost-1/alert: corroborated: must be a list of strings")', { timeout: 5000 });
+      const rows = page.locator('tr.alert-row[data-node="apollo-case-a"][data-type="glass_break"]');
+      const before = await rows.count();
+      node('apollo-case-a').mic = 'burst';
+      await eventually(async () => await rows.count() === before + 1, 15_000, 'a new glass break of apollo-case-a listed');
+      await publish('status', 'offline');
+      await eventually(async () => /ghost-1 \(offline\)/.test(await page.textContent('#dead-banner') ?? ''), 5000, 'ghost-1 in the dead banner');
+      assert.equal(await page.locator('#draw-banner:not([hidden])').count(), 0, 'the page never failed to draw');
+    } finally {
+      node('apollo-case-a').mic = 'quiet';
+      await publisher.close();
+    }
+  });
 });

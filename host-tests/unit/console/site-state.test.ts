@@ -117,8 +117,39 @@ describe('console site state', function () {
     assert.equal(s.handle('vitrine/louvre/case-a/cmd/config', '{}', T0), 'none', 'commands to nodes are not state');
     assert.equal(s.problems.length, 3);
     assert.match(s.problems[2], /alert: not JSON/);
-    assert.match(s.problems[1], /missing id, type, location or uptimes/);
+    assert.match(s.problems[1], /alert: type: must be a string, not missing; not taken$/);
     assert.match(s.problems[0], /unexpected status "maybe"/);
+  });
+
+  it('keeps no message that is not what the protocol says: it is listed under problems and the node keeps what it had', function () {
+    const s = new SiteState({ plan: PLAN, startedMs: T0 });
+    s.handle('vitrine/louvre/case-a/status', 'online', T0);
+    assert.equal(s.handle('vitrine/louvre/case-a/hb', hb(1), T0 + 100), 'node');
+    const good = s.nodes.get('louvre/case-a')?.hb;
+    const topic = (suffix: string): string => `vitrine/louvre/case-a/${suffix}`;
+    const junk: Array<[string, unknown, RegExp]> = [
+      ['hb', { ...JSON.parse(hb(2)) as object, sensors: { microphone: { state: 'fault' } } }, /hb: sensors\.microphone\.faults: must be a list of strings, not missing/],
+      ['hb', { ...JSON.parse(hb(3)) as object, sensors: { microphone: null } }, /hb: sensors\.microphone: must be an object, not null/],
+      ['hb', { ...JSON.parse(hb(4)) as object, intervalMs: 0 }, /hb: intervalMs: must be a positive number of ms, not 0/],
+      ['alert', { ...alert('bad-1'), corroborated: undefined }, /alert: corroborated: must be a list of strings, not missing/],
+      ['alert', { ...alert('bad-2'), location: { ...LOCATION, label: 7 } }, /alert: location\.label: must be a string, not 7/],
+      ['cmd/result', { v: 1, id: 'c-1', command: 'config', uptimeMs: 1, ts: null }, /cmd\/result: ok: must be true or false, not missing/],
+      ['telemetry', { pipelines: [{ kind: 'acoustic', noiseFloorDb: -50, bandsDb: [], bandEdgesHz: [], levels: {}, thresholds: [{ option: 'x' }] }] },
+        /telemetry: pipelines\[0\]\.thresholds: must be a list of \{option, threshold, current, unit\}/],
+      ['config', { location: 'upstairs' }, /config: location: must be an object, not "upstairs"/],
+    ];
+    for (const [suffix, message, problem] of junk) {
+      assert.equal(s.handle(topic(suffix), JSON.stringify(message), T0 + 200), 'none', suffix);
+      assert.match(s.problems[0], problem);
+    }
+    const node = s.nodes.get('louvre/case-a');
+    assert.ok(node !== undefined);
+    assert.equal(node.hb, good, 'the last good heartbeat stays');
+    assert.deepEqual([s.alerts.length, node.results.length, node.telemetry.length, node.config], [0, 0, 0, undefined]);
+    // And the node's health is still judged: it goes offline and is shown dead.
+    assert.equal(s.assess(node, T0 + 300).liveness, 'online');
+    s.handle(topic('status'), 'offline', T0 + 400);
+    assert.equal(s.ranked(T0 + 500)[0].health.liveness, 'offline');
   });
 
   it('computes latency without a synced clock as detection and hold only', function () {

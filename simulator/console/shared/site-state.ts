@@ -8,6 +8,7 @@
 import type { AlertMessage, CommandResultMessage, HeartbeatMessage } from '../../../firmware/node/protocol';
 import type { TelemetryMessage } from '../../../firmware/node/telemetry';
 import { parseNodeTopic } from './command-channel';
+import { alertProblem, commandResultProblem, configProblem, heartbeatProblem, telemetryProblem } from './message-shapes';
 import type { PlanNode, PlanNodeLocation, SitePlan } from './site-plan';
 
 /** The protocol's heartbeat default; used until a node's own interval is known. */
@@ -110,6 +111,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** The check each JSON topic's messages pass before the console keeps them (message-shapes.ts). */
+const SHAPES: Readonly<Record<string, (json: Record<string, unknown>) => string | undefined>> = {
+  hb: heartbeatProblem, alert: alertProblem, 'cmd/result': commandResultProblem, telemetry: telemetryProblem, config: configProblem,
+};
+
 export class SiteState {
   readonly plan: SitePlan | undefined;
   /** The `<site>` topic level watched; `+` for every site. */
@@ -155,6 +161,7 @@ export class SiteState {
     if (this.problems.length > 50) this.problems.length = 50;
   }
 
+  /** Takes one message; one that is not what the protocol says goes to `problems` and changes nothing. */
   handle(topic: string, payload: string, nowMs: number): Change {
     const parsed = parseNodeTopic(topic);
     if (parsed === undefined) return 'none';
@@ -190,6 +197,11 @@ export class SiteState {
       this.#problem(`${topic}: not a JSON object`);
       return 'none';
     }
+    const shape = SHAPES[suffix]?.(json);
+    if (shape !== undefined) {
+      this.#problem(`${topic}: ${shape}; not taken`);
+      return 'none';
+    }
     switch (suffix) {
       case 'hb':
         node.hb = json as unknown as HeartbeatMessage;
@@ -220,11 +232,6 @@ export class SiteState {
 
   #alert(node: NodeView, json: Record<string, unknown>, nowMs: number): Change {
     const alert = json as unknown as AlertMessage;
-    if (typeof alert.id !== 'string' || typeof alert.type !== 'string' || typeof alert.onsetUptimeMs !== 'number' ||
-      typeof alert.decidedUptimeMs !== 'number' || typeof alert.uptimeMs !== 'number' || !isRecord(alert.location)) {
-      this.#problem(`vitrine/${node.site}/${node.id}/alert: missing id, type, location or uptimes`);
-      return 'none';
-    }
     if (this.#alertIds.has(alert.id)) return 'none'; // a QoS 1 retry
     this.#alertIds.add(alert.id);
     const entry: AlertEntry = { alert, arrivedMs: nowMs, latency: alertLatency(alert, nowMs, clockOffsetOf(node)), key: node.key };

@@ -19,10 +19,13 @@ const connection = h('span', { id: 'connection', class: 'connection connecting' 
 const content = h('main');
 // Without the broker the console hears nothing, not even the wills of dead nodes: say so over everything.
 const linkBanner = h('div', { id: 'link-banner', class: 'banner link', role: 'alert', hidden: true });
+// A page that stops redrawing hides dead nodes as surely as a lost link: say so too.
+const drawBanner = h('div', { id: 'draw-banner', class: 'banner link', role: 'alert', hidden: true });
 document.title = config.title;
 fill(document.getElementById('app') as HTMLElement,
   h('header', {}, h('h1', {}, h('a', { href: '#/' }, config.title)), connection),
   linkBanner,
+  drawBanner,
   content);
 let lostSinceMs: number | undefined;
 function linkDown(reason: string): void {
@@ -94,7 +97,23 @@ function route(): void {
     view = technician;
   }
   fill(content, view.element);
-  view.render(Date.now());
+  const shown = view;
+  draw(() => shown.render(Date.now()));
+}
+
+/** Draws, and if drawing fails says on top of the page that what it shows is stale, until a draw succeeds. */
+let drawFailingSinceMs: number | undefined;
+function draw(render: () => void): void {
+  try {
+    render();
+    drawFailingSinceMs = undefined;
+    drawBanner.hidden = true;
+  } catch (error) {
+    drawFailingSinceMs ??= Date.now();
+    drawBanner.hidden = false;
+    drawBanner.textContent = `⚠ THE CONSOLE CANNOT DRAW the latest state since ${clock(drawFailingSinceMs)}: what is shown may be stale; ` +
+      `reload the page (${error instanceof Error ? error.message : String(error)})`;
+  }
 }
 
 let pending = false;
@@ -104,7 +123,7 @@ function scheduleRender(): void {
   // A short timer batches bursts of messages into one render (and keeps rendering in a hidden tab).
   setTimeout(() => {
     pending = false;
-    view?.render(Date.now());
+    draw(() => view?.render(Date.now()));
   }, 50);
 }
 
