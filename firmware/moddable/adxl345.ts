@@ -129,26 +129,28 @@ export interface Adxl345Options extends FifoAccelerometerOptions {
   rangeG?: number;
 }
 
+/** Why an ADXL345 cannot run so, or undefined: the source refuses it, and the build checks it first (device-config.ts). */
+export function adxl345SettingsProblem(s: { rateHz: number; rangeG: number; bus: 'i2c' | 'spi'; busHz: number }): string | undefined {
+  if (!RATE_CODES.has(s.rateHz)) return `ADXL345 rate ${s.rateHz} Hz is not one of ${[...RATE_CODES.keys()].join(', ')} Hz`;
+  if (s.bus === 'i2c' && s.rateHz > I2C_MAX_RATE_HZ) {
+    return `ADXL345 at ${s.rateHz} Hz needs SPI at 2 MHz or more (data sheet, BW_RATE); over I2C use at most ${I2C_MAX_RATE_HZ} Hz`;
+  }
+  if (s.bus === 'spi' && s.rateHz > I2C_MAX_RATE_HZ && s.busHz < SPI_MIN_HZ_FAST_RATES) {
+    return `ADXL345 at ${s.rateHz} Hz needs an SPI clock of at least 2 MHz, got ${s.busHz} Hz`;
+  }
+  if (!RANGE_BITS.has(s.rangeG)) return `ADXL345 range ${s.rangeG} g is not one of 2, 4, 8, 16`;
+  return undefined;
+}
+
 /** ADXL345 as a SensorSource: `new Adxl345Source({sensor: {bus: 'spi', io: device.io.SPI, ...}, clock})`. */
 export class Adxl345Source extends FifoAccelerometerSource {
   constructor(options: Adxl345Options) {
     const sensor = options.sensor;
     const rateHz = options.rateHz ?? (sensor.bus === 'spi' ? 1600 : I2C_MAX_RATE_HZ);
     const rangeG = options.rangeG ?? 2;
-    const rateCode = RATE_CODES.get(rateHz);
-    if (rateCode === undefined) {
-      throw new RangeError(`ADXL345 rate ${rateHz} Hz is not one of ${[...RATE_CODES.keys()].join(', ')} Hz`);
-    }
-    if (sensor.bus === 'i2c' && rateHz > I2C_MAX_RATE_HZ) {
-      throw new RangeError(`ADXL345 at ${rateHz} Hz needs SPI at 2 MHz or more (data sheet, BW_RATE); ` +
-        `over I2C use at most ${I2C_MAX_RATE_HZ} Hz`);
-    }
-    if (sensor.bus === 'spi' && rateHz > I2C_MAX_RATE_HZ && sensor.hz < SPI_MIN_HZ_FAST_RATES) {
-      throw new RangeError(`ADXL345 at ${rateHz} Hz needs an SPI clock of at least 2 MHz, got ${sensor.hz} Hz`);
-    }
-    const rangeBits = RANGE_BITS.get(rangeG);
-    if (rangeBits === undefined) throw new RangeError(`ADXL345 range ${rangeG} g is not one of 2, 4, 8, 16`);
-    super(new Adxl345Chip(rateCode, rangeBits), {
+    const problem = adxl345SettingsProblem({ rateHz, rangeG, bus: sensor.bus, busHz: sensor.hz });
+    if (problem !== undefined) throw new RangeError(problem);
+    super(new Adxl345Chip(RATE_CODES.get(rateHz) as number, RANGE_BITS.get(rangeG) as number), {
       name: 'ADXL345',
       // "Serial Communications": I2C reads auto-increment; SPI command bit 7 = R, bit 6 = MB; CPOL = CPHA = 1.
       traits: { i2cAutoIncrement: 0, spiRead: 0x80, spiMultiple: 0x40, spiMode: 3 },

@@ -6,6 +6,8 @@
  */
 import type { NodeRole } from '../detect/types';
 import { NODE_ROLES } from '../detect/types';
+import { adxl345SettingsProblem } from './adxl345';
+import { lis3dhSettingsProblem } from './lis3dh';
 
 export type Platform = 'esp32' | 'lin';
 export type AccelerometerPart = 'lis3dh' | 'adxl345';
@@ -43,7 +45,8 @@ export interface DeviceConfig {
   watchdogMs: number;
 }
 
-export type DeviceConfigResult = { ok: true; config: DeviceConfig } | { ok: false; errors: string[] };
+/** `keysRead`: every key the parse looked at for this platform and wiring (the build names the others). */
+export type DeviceConfigResult = ({ ok: true; config: DeviceConfig } | { ok: false; errors: string[] }) & { keysRead: ReadonlySet<string> };
 
 /** Roles that listen for glass breaking need a microphone. */
 export const ROLES_WITH_MICROPHONE: readonly NodeRole[] = ['display_case', 'window'];
@@ -52,8 +55,18 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 
 class Reader {
   readonly errors: string[] = [];
+  readonly keysRead = new Set<string>();
+  readonly #raw: Readonly<Record<string, unknown>>;
 
-  constructor(readonly raw: Readonly<Record<string, unknown>>) {}
+  constructor(raw: Readonly<Record<string, unknown>>) {
+    this.#raw = raw;
+  }
+
+  /** The value of `key`, which counts as read. */
+  raw(key: string): unknown {
+    this.keysRead.add(key);
+    return this.#raw[key];
+  }
 
   #fail(key: string, what: string): undefined {
     this.errors.push(`config.${key}: ${what}`);
@@ -61,12 +74,12 @@ class Reader {
   }
 
   has(key: string): boolean {
-    const value = this.raw[key];
+    const value = this.raw(key);
     return value !== undefined && value !== '';
   }
 
   text(key: string, options: { optional?: boolean; pattern?: RegExp; patternText?: string } = {}): string | undefined {
-    const value = this.raw[key];
+    const value = this.raw(key);
     if (value === undefined || value === '') return options.optional === true ? undefined : this.#fail(key, 'missing');
     if (typeof value !== 'string') return this.#fail(key, `${JSON.stringify(value)} is not a string`);
     if (options.pattern !== undefined && !options.pattern.test(value)) {
@@ -85,7 +98,7 @@ class Reader {
   }
 
   integer(key: string, min: number, max: number, optional = false): number | undefined {
-    const value = this.raw[key];
+    const value = this.raw(key);
     if (value === undefined || value === '') return optional ? undefined : this.#fail(key, 'missing');
     const number = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value.trim())
       ? Number(value) : NaN;
@@ -95,7 +108,7 @@ class Reader {
   }
 
   number(key: string, min: number, max: number): number | undefined {
-    const value = this.raw[key];
+    const value = this.raw(key);
     if (value === undefined || value === '') return this.#fail(key, 'missing');
     const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
     if (!Number.isFinite(number)) return this.#fail(key, `${JSON.stringify(value)} is not a number`);
@@ -163,6 +176,13 @@ export function parseDeviceConfig(raw: Readonly<Record<string, unknown>>, platfo
   if (platform === 'esp32') {
     const bus = r.choice<'i2c' | 'spi'>('accelBus', ['i2c', 'spi']);
     wiring = readWiring(r, bus);
+    if (part !== undefined && rateHz !== undefined && rangeG !== undefined && wiring !== undefined) {
+      // What the driver would refuse at start, refused now: a node that cannot build its sensor runs in safe mode.
+      const problem = part === 'adxl345'
+        ? adxl345SettingsProblem({ rateHz, rangeG, bus: wiring.bus, busHz: wiring.hz })
+        : lis3dhSettingsProblem({ rateHz, rangeG });
+      if (problem !== undefined) r.errors.push(`config.accelPart/accelRateHz/accelRangeG/accelBus: ${problem}`);
+    }
     const pin = r.integer('accelIntPin', -1, GPIO_MAX);
     interruptPin = pin === undefined || pin < 0 ? undefined : pin;
     const micPart = r.choice<MicrophonePart | 'none'>('micPart', ['inmp441', 'ics43434', 'none']);
@@ -180,7 +200,7 @@ export function parseDeviceConfig(raw: Readonly<Record<string, unknown>>, platfo
     floor === undefined || room === undefined || element === undefined || label === undefined || host === undefined ||
     port === undefined || keepaliveMs === undefined || part === undefined || rateHz === undefined ||
     rangeG === undefined) {
-    return { ok: false, errors: r.errors };
+    return { ok: false, errors: r.errors, keysRead: r.keysRead };
   }
   const config: DeviceConfig = {
     site, node, role, zone,
@@ -195,5 +215,5 @@ export function parseDeviceConfig(raw: Readonly<Record<string, unknown>>, platfo
     logLevel,
     watchdogMs,
   };
-  return { ok: true, config };
+  return { ok: true, config, keysRead: r.keysRead };
 }

@@ -72,6 +72,13 @@ const RANGES: ReadonlyMap<number, { fs: number; mgPerDigit12: number }> = new Ma
   [16, { fs: 3, mgPerDigit12: 12 }],
 ]);
 
+/** Why a LIS3DH cannot run so, or undefined: the source refuses it, and the build checks it first (device-config.ts). */
+export function lis3dhSettingsProblem(s: { rateHz: number; rangeG: number }): string | undefined {
+  if (!RATES.has(s.rateHz)) return `LIS3DH rate ${s.rateHz} Hz is not one of ${[...RATES.keys()].join(', ')} Hz`;
+  if (!RANGES.has(s.rangeG)) return `LIS3DH range ${s.rangeG} g is not one of 2, 4, 8, 16`;
+  return undefined;
+}
+
 export function lis3dhUnitsPerCount(rangeG: number): number {
   const range = RANGES.get(rangeG);
   if (range === undefined) throw new RangeError(`LIS3DH range ${rangeG} g is not one of 2, 4, 8, 16`);
@@ -86,14 +93,10 @@ class Lis3dhChip implements FifoChip {
   #viewsOf: Uint8Array | undefined;
 
   constructor(rateHz: number, rangeG: number) {
-    const rate = RATES.get(rateHz);
-    if (rate === undefined) {
-      throw new RangeError(`LIS3DH rate ${rateHz} Hz is not one of ${[...RATES.keys()].join(', ')} Hz`);
-    }
-    const range = RANGES.get(rangeG);
-    if (range === undefined) throw new RangeError(`LIS3DH range ${rangeG} g is not one of 2, 4, 8, 16`);
-    this.#rate = rate;
-    this.#fs = range.fs;
+    const problem = lis3dhSettingsProblem({ rateHz, rangeG });
+    if (problem !== undefined) throw new RangeError(problem);
+    this.#rate = RATES.get(rateHz) as RateSetting;
+    this.#fs = (RANGES.get(rangeG) as { fs: number }).fs;
   }
 
   checkIdentity(bus: RegisterBus): void {

@@ -63,6 +63,23 @@ describe('npm run build:device', function () {
       'config.ssid: missing']) assert.ok(run.stderr.includes(line), `${line} in\n${run.stderr}`);
   });
 
+  it('refuses a misspelled setting (naming the one meant) and sensor settings the driver would refuse at start', function () {
+    const check = (...extra: string[]): string[] => checkSettings(parseArguments(['--role', 'window', '--platform', 'esp32/nodemcu', ...SETTINGS, ...extra]));
+    assert.deepEqual(check(), []);
+    assert.deepEqual(check('accelpart=adxl345'), ['config.accelpart: not a setting of this build (esp32/nodemcu, accelBus i2c); did you mean accelPart?']);
+    assert.deepEqual(check('acelRateHz=800'), ['config.acelRateHz: not a setting of this build (esp32/nodemcu, accelBus i2c); did you mean accelRateHz?']);
+    assert.deepEqual(check('spiHz=2000000'), ['config.spiHz: not a setting of this build (esp32/nodemcu, accelBus i2c)'], 'an SPI setting on an I2C build');
+    assert.deepEqual(check('accelRangeG=3'), ['config.accelPart/accelRateHz/accelRangeG/accelBus: LIS3DH range 3 g is not one of 2, 4, 8, 16']);
+    assert.deepEqual(check('accelPart=adxl345', 'accelAddress=83', 'accelRateHz=1600'),
+      ['config.accelPart/accelRateHz/accelRangeG/accelBus: ADXL345 at 1600 Hz needs SPI at 2 MHz or more (data sheet, BW_RATE); over I2C use at most 800 Hz']);
+    assert.deepEqual(check('accelPart=adxl345', 'accelBus=spi', 'accelRateHz=1600', 'spiClock=18', 'spiMiso=19', 'spiMosi=23', 'spiSelect=5', 'spiHz=1000000', 'spiPort=2'),
+      ['config.accelPart/accelRateHz/accelRangeG/accelBus: ADXL345 at 1600 Hz needs an SPI clock of at least 2 MHz, got 1000000 Hz']);
+    assert.deepEqual(check('accelPart=adxl345', 'accelBus=spi', 'accelRateHz=1600', 'spiClock=18', 'spiMiso=19', 'spiMosi=23', 'spiSelect=5', 'spiHz=4000000', 'spiPort=2'), []);
+    // The desktop build replays recordings: no bus at all.
+    assert.deepEqual(checkSettings(parseArguments(['--role', 'window', '--platform', 'lin', ...SETTINGS.filter((x) => !/^(ssid|password)=/.test(x)), 'accelBus=spi'])),
+      ['config.accelBus: not a setting of this build (lin)']);
+  });
+
   it('builds the self-benchmark with --role selfbench, asking only for what its report needs', function () {
     const request = parseArguments(['--role', 'selfbench', '--platform', 'lin']);
     assert.equal(request.role, 'selfbench');

@@ -83,13 +83,37 @@ function selfbenchProblems(config: Record<string, unknown>, request: BuildReques
   return problems;
 }
 
+/** Settings mcconfig itself takes (the Wi-Fi network), not the firmware's configuration. */
+const MCCONFIG_KEYS: readonly string[] = ['ssid', 'password'];
+
+/** Levenshtein distance, for suggesting the setting a misspelled key meant. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}
+
 /** Every problem with the role's configuration once the installer's settings are applied. */
 export function checkSettings(request: BuildRequest): string[] {
   const merged = mergedManifest(roleManifestFile(request.role), request.platform);
   const config = { ...merged.config, ...request.settings };
   if (request.role === SELFBENCH) return selfbenchProblems(config, request);
   const result = parseDeviceConfig(config, request.platform === 'lin' ? 'lin' : 'esp32');
-  const errors = result.ok ? [] : result.errors;
+  const errors = result.ok ? [] : [...result.errors];
+  // A misspelled key (accelpart=adxl345) would build silently with the manifest's default.
+  for (const key of Object.keys(request.settings)) {
+    if (result.keysRead.has(key) || MCCONFIG_KEYS.includes(key)) continue;
+    const near = [...result.keysRead].find((known) => known.toLowerCase() === key.toLowerCase() || editDistance(known, key) <= 2);
+    const bus = result.keysRead.has('accelBus') && typeof config.accelBus === 'string' ? `, accelBus ${config.accelBus}` : '';
+    errors.push(`config.${key}: not a setting of this build (${request.platform}${bus})` +
+      `${near === undefined ? '' : `; did you mean ${near}?`}`);
+  }
   if (request.platform !== 'lin' && !('ssid' in request.settings)) {
     errors.push('config.ssid: missing (give the Wi-Fi network: ssid=NAME password=SECRET)');
   }
