@@ -177,6 +177,15 @@ describe('console (headless Chromium)', function () {
     const id = 'apollo-case-b';
     await page.goto(`${server.url}#/node/${encodeURIComponent(`${SITE}/${id}`)}`);
     await page.waitForSelector('#connection.connected');
+    // A duration it cannot send is refused on the page: nothing is published (empty and 0 once switched it off).
+    const walkCommands = (): number => observer.messages.filter((m) => m.topic === `vitrine/${SITE}/${id}/cmd/walktest`).length;
+    await observer.client.subscribeAsync(`vitrine/${SITE}/${id}/cmd/walktest`, { qos: 1 });
+    for (const bad of ['', '0', '-1', '0.001', '61']) {
+      await page.fill('#walktest-minutes', bad);
+      await page.click('#walktest-start');
+      await page.locator('#walktest-status', { hasText: 'give 1 to 60 minutes' }).waitFor({ timeout: 2000 });
+    }
+    assert.equal(walkCommands(), 0);
     await page.fill('#walktest-minutes', '2');
     await page.click('#walktest-start');
     await page.locator('#walktest-status', { hasText: 'walk test on' }).waitFor();

@@ -17,6 +17,13 @@ import { TelemetryPlots } from './plots';
 import { clock, fill, h, num } from './dom';
 import { locationText } from './operator-view';
 
+/** A baseline's length: the telemetry it records runs 5 s longer, within the node's 600 s limit. */
+const BASELINE_MIN_S = 5;
+const BASELINE_MAX_S = 590;
+/** A walk test's length the page offers (the node allows up to alerts.walkTestMaxS, 3600 s by default). */
+const WALK_TEST_MIN_MIN = 1;
+const WALK_TEST_MAX_MIN = 60;
+
 export interface NodeCommands {
   send(site: string, node: string, name: string, args: Record<string, unknown>): Promise<CommandResultMessage>;
   watchTelemetry(site: string, node: string, on: boolean): void;
@@ -57,8 +64,8 @@ export class TechnicianView {
     this.key = key;
     this.#commands = commands;
     this.#detectors = detectors;
-    const seconds = h('input', { id: 'baseline-seconds', type: 'number', min: 5, max: 600, value: 30, size: 4 });
-    const minutes = h('input', { id: 'walktest-minutes', type: 'number', min: 1, max: 60, value: 15, size: 3 });
+    const seconds = h('input', { id: 'baseline-seconds', type: 'number', min: BASELINE_MIN_S, max: BASELINE_MAX_S, value: 30, size: 4 });
+    const minutes = h('input', { id: 'walktest-minutes', type: 'number', min: WALK_TEST_MIN_MIN, max: WALK_TEST_MAX_MIN, value: 15, size: 3 });
     this.element = h('section', { id: 'technician', class: 'view', 'data-key': key },
       h('p', {}, h('a', { href: '#/' }, '← operator view')),
       this.#header,
@@ -75,8 +82,8 @@ export class TechnicianView {
           h('h2', {}, 'Walk test'),
           h('div', { class: 'tool' },
             h('label', {}, 'Duration ', minutes, ' min '),
-            h('button', { id: 'walktest-start', onclick: () => void this.#walkTest(Number(minutes.value)) }, 'Start walk test'),
-            h('button', { id: 'walktest-stop', onclick: () => void this.#walkTest(0) }, 'Stop walk test'),
+            h('button', { id: 'walktest-start', onclick: () => void this.#startWalkTest(minutes.value) }, 'Start walk test'),
+            h('button', { id: 'walktest-stop', onclick: () => void this.#walkTest(undefined) }, 'Stop walk test'),
             ' ', this.#walkStatus),
           h('table', { class: 'walktest' },
             h('thead', {}, h('tr', {}, h('th', {}, 'time'), h('th', {}, 'type'), h('th', {}, 'score'), h('th', {}, 'margin'))),
@@ -137,8 +144,8 @@ export class TechnicianView {
   }
 
   async #baseline(seconds: number): Promise<void> {
-    if (!(seconds >= 5 && seconds <= 590)) {
-      this.#baselineStatus.textContent = 'give 5 to 590 seconds';
+    if (!(seconds >= BASELINE_MIN_S && seconds <= BASELINE_MAX_S)) {
+      this.#baselineStatus.textContent = `give ${BASELINE_MIN_S} to ${BASELINE_MAX_S} seconds`;
       return;
     }
     const started = await this.#telemetry(true, Math.ceil(seconds) + 5);
@@ -220,8 +227,19 @@ export class TechnicianView {
     }
   }
 
-  async #walkTest(minutes: number): Promise<void> {
-    const enable = minutes > 0;
+  /** Start refuses a duration it cannot send as such (empty, 0 and negative once meant stop). */
+  async #startWalkTest(text: string): Promise<void> {
+    const minutes = Number(text);
+    if (text.trim() === '' || !(minutes >= WALK_TEST_MIN_MIN && minutes <= WALK_TEST_MAX_MIN)) {
+      this.#walkStatus.textContent = `give ${WALK_TEST_MIN_MIN} to ${WALK_TEST_MAX_MIN} minutes`;
+      return;
+    }
+    await this.#walkTest(minutes);
+  }
+
+  /** On for `minutes`, or off when undefined. */
+  async #walkTest(minutes: number | undefined): Promise<void> {
+    const enable = minutes !== undefined;
     const result = await this.#command('walktest', enable ? { enable, durationS: Math.round(minutes * 60) } : { enable });
     if (result?.ok !== true) return;
     this.#walkSinceMs = enable ? Date.now() : this.#walkSinceMs;
