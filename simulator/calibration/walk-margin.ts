@@ -103,8 +103,9 @@ export function describeMargin(margin: WalkTestMargin): string {
   }
   const u = w.unit === '' ? '' : ` ${w.unit}`;
   const sign = w.margin >= 0 ? '+' : '';
-  // In dB too for amplitudes (g, counts), as a test tool reads it; not for angles, ratios or counts of things.
-  const amplitude = w.unit === 'g' || (w.unit === 'count' && /Counts?$/.test(w.option));
+  // In dB too for amplitudes (g, sensor counts: …Counts), as a test tool reads it; not for angles, ratios or
+  // counts of things (blowCount, minHarmonics).
+  const amplitude = w.unit === 'g' || (w.unit === 'count' && /Counts$/.test(w.option));
   const ratio = amplitude && w.threshold > 0 && w.value > 0 ? `, ${sign}${Number((20 * Math.log10(w.value / w.threshold)).toFixed(1))} dB` : '';
   return `${sign}${Number(w.margin.toPrecision(3))}${u}${w.bound === 'above' ? ratio : ''} on ${w.option} (${w.feature} ${Number(w.value.toPrecision(4))}${u} vs ${w.threshold}${u})`;
 }

@@ -35,6 +35,10 @@ describe('walk-test margins', function () {
     assert.equal(count?.passed, false);
     assert.equal(m.weakest?.option, 'impact.shockThresholdG');
     assert.equal(m.weakest?.margin, 1);
+    // A count of blows is no amplitude: no dB beside it.
+    const series = walkTestMargin({ type: 'impact', features: { blowCount: 2, peakG: 0.8 } }, { impact: { enabled: true, blowCount: 2, blowThresholdG: 0.3 } });
+    assert.equal(series.weakest?.option, 'impact.blowCount');
+    assert.equal(describeMargin(series), '+0 count on impact.blowCount (blowCount 2 count vs 2 count)');
   });
 
   it('lists times but never heads with one: the grinder decides when its evidence reaches integrationMs', function () {
