@@ -92,12 +92,24 @@ export class Watcher {
       username: options.username, password: options.password, resubscribe: false,
     });
     const watcher = new Watcher(client);
+    // While the broker is away the client retries every reconnectPeriod: say each trouble once per outage
+    // (a demo retrying every 100 ms printed ECONNREFUSED ten times a second), and when it is back.
+    const told = new Set<string>();
+    let lostAtMs: number | undefined;
+    const trouble = (message: string): void => {
+      if (told.has(message)) return;
+      told.add(message);
+      options.onTrouble?.(message);
+    };
     client.on('message', (topic, payload, packet) => {
       options.onMessage(classify(topic, payload.toString('utf8'), {
         topic, atPerfMs: performance.now(), atEpochMs: Date.now(), retained: packet.retain,
       }));
     });
-    client.on('offline', () => options.onTrouble?.(`${options.url}: connection lost; reconnecting`));
+    client.on('offline', () => {
+      lostAtMs ??= performance.now();
+      trouble(`${options.url}: connection lost; reconnecting`);
+    });
     client.on('close', () => {
       watcher.#subscribed = false;
     });
@@ -105,12 +117,17 @@ export class Watcher {
       let first = true;
       // Subscribe again on every (re)connect, so `subscribed` means the broker has granted it this session.
       client.on('connect', () => {
+        if (lostAtMs !== undefined) {
+          options.onTrouble?.(`${options.url}: connected again after ${((performance.now() - lostAtMs) / 1000).toFixed(1)} s`);
+          lostAtMs = undefined;
+          told.clear();
+        }
         client.subscribe(filters, { qos: 1 }, (error, granted) => {
           const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
           const problem = error ?? (refused.length > 0 ? new Error(`the broker refused the subscription to ${refused.join(', ')}`) : undefined);
           if (problem !== undefined) {
             if (first) reject(new Error(`${options.url}: ${problem.message}`));
-            else options.onTrouble?.(`${options.url}: ${problem.message}`);
+            else trouble(`${options.url}: ${problem.message}`);
           } else {
             watcher.#subscribed = true;
             if (first) resolve();
@@ -124,7 +141,7 @@ export class Watcher {
           client.end(true);
           reject(new Error(`${options.url}: ${error.message}`));
         } else {
-          options.onTrouble?.(`${options.url}: ${error.message}`);
+          trouble(`${options.url}: ${error.message}`);
         }
       });
     });
