@@ -63,7 +63,7 @@ describe('console site state', function () {
     s.handle('vitrine/louvre/case-a/status', 'offline', T0 + 13_000);
     const offline = s.assess(node, T0 + 14_000);
     assert.equal(offline.liveness, 'offline');
-    assert.match(offline.summary, /OFFLINE \(will\) since 1 s/);
+    assert.match(offline.summary, /^OFFLINE since 1 s \(its will, or it shut down\)$/);
     s.handle('vitrine/louvre/case-a/status', 'online', T0 + 20_000);
     assert.equal(s.assess(node, T0 + 21_000).liveness, 'online', 'back online: the last heartbeat is old, but the birth is new');
     assert.equal(s.assess(node, T0 + 33_000).liveness, 'silent', 'and silent again without heartbeats after its birth');

@@ -260,7 +260,10 @@ export class SiteState {
         summary: `SAFE MODE, not detecting: ${problems.length === 0 ? 'no reason given' : problems.join('; ')}` };
     }
     if (node.status === 'offline') {
-      return { liveness: 'offline', dead: true, faults, hbAgeMs, summary: `OFFLINE (will) since ${ageText(nowMs - (node.statusAtMs ?? nowMs))}` };
+      // The same retained `offline` comes from the broker (the will: power, crash, Wi-Fi) or from the node
+      // shutting down: the console cannot tell which.
+      return { liveness: 'offline', dead: true, faults, hbAgeMs,
+        summary: `OFFLINE since ${ageText(nowMs - (node.statusAtMs ?? nowMs))} (its will, or it shut down)` };
     }
     if (node.status === 'online') {
       // Silence counts from the last sign of life: the last heartbeat, or the birth if that is newer (a reboot).
