@@ -108,6 +108,36 @@ function addToSummary(summary: OverflowSummary, message: OutboxMessage): void {
   summary.byType[type] = (summary.byType[type] ?? 0) + 1;
 }
 
+const isCount = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 0;
+const isSeqOrNull = (value: unknown): boolean => value === null || isCount(value);
+
+/** Whether a value read back from storage is an OverflowSummary (a key holding `null` or `{}` once stopped the node at start). */
+export function isOverflowSummary(value: unknown): value is OverflowSummary {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const s = value as Record<string, unknown>;
+  const byType = s.byType;
+  return isCount(s.dropped) && isCount(s.corrupt) && isSeqOrNull(s.firstSeq) && isSeqOrNull(s.lastSeq) &&
+    byType !== null && typeof byType === 'object' && !Array.isArray(byType) && Object.values(byType).every(isCount);
+}
+
+/**
+ * A topic a record may be published to: MQTT forbids wildcards and NUL in a published topic, and a broker
+ * refuses it for good; such a record would block the outbox (delivered strictly in order) forever.
+ */
+function isPublishableTopic(topic: string): boolean {
+  return topic !== '' && !/[+#\u0000]/.test(topic);
+}
+
+/** An alert's or command result's payload is a JSON object; a record cut short or damaged is not. */
+function isJsonObject(payload: string): boolean {
+  try {
+    const value = JSON.parse(payload) as unknown;
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
 function mergeSummaries(into: OverflowSummary, from: OverflowSummary): void {
   into.dropped += from.dropped;
   into.corrupt += from.corrupt;
@@ -175,18 +205,25 @@ export class Outbox {
     loaded.sort((a, b) => a.order - b.order);
     this.#entries = loaded;
     for (const entry of loaded) this.#nextOrder = Math.max(this.#nextOrder, entry.order + 1);
+    const restored = loaded.length;
     const pendingText = storage.read(PENDING_KEY);
     if (pendingText !== undefined) {
+      let pending: unknown;
       try {
-        this.#pending = JSON.parse(pendingText) as OverflowSummary;
+        pending = JSON.parse(pendingText);
       } catch {
-        log.log('error', `outbox: ${PENDING_KEY} is unreadable`);
+        pending = undefined;
+      }
+      if (isOverflowSummary(pending)) {
+        this.#pending = pending;
+      } else {
+        log.log('error', `outbox: ${PENDING_KEY} is unreadable; counted as a lost alert`);
         this.#pending = { ...emptySummary(), corrupt: 1 };
       }
     }
     if (corrupt > 0) this.#recordLoss({ ...emptySummary(), corrupt });
     if (this.#pending !== undefined && !this.#entries.some((e) => e.reserved)) this.#promotePending();
-    if (loaded.length > 0) log.log('info', `outbox: ${loaded.length} message(s) restored from storage`);
+    if (restored > 0) log.log('info', `outbox: ${restored} message(s) restored from storage`);
   }
 
   /** Queues a message (persisting alerts and results first). Returns what happened to it. */
@@ -357,6 +394,10 @@ export class Outbox {
       cls: header.c, id: header.i, topic: text.slice(first + 1, second), payload: text.slice(second + 1),
       qos: header.q, retain: header.r === 1,
     };
+    if (!isPublishableTopic(message.topic)) return undefined;
+    // Telemetry is never stored; alerts and results are JSON objects.
+    if (!isJsonObject(message.payload)) return undefined;
+    if (header.ov !== undefined && !isOverflowSummary(header.ov)) return undefined;
     if (typeof header.s === 'number') message.seq = header.s;
     if (typeof header.y === 'string') message.type = header.y;
     return { message, key, order: header.o, attempts: 0, reserved: key === RESERVED_KEY, summary: header.ov };

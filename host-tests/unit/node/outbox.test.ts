@@ -212,6 +212,41 @@ describe('outbox', function () {
     assert.match(after.log.lines.join('\n'), /record ob1 is unreadable/);
   });
 
+  it('counts as lost a record whose topic cannot be published or whose payload was cut short, and delivers the rest', function () {
+    const storage = new MemoryStorage();
+    const before = harness(8, storage);
+    for (const seq of [1, 2, 3]) before.outbox.add(alert(seq));
+    const record = (key: string): string => storage.map.get(key) ?? '';
+    // A wildcard topic (a broker refuses it for good: it blocked every later alert) and a payload cut short.
+    storage.map.set('ob0', record('ob0').replace('vitrine/s/n/alert', 'vitrine/s/n/#'));
+    storage.map.set('ob1', record('ob1').slice(0, -3));
+    const after = harness(8, storage);
+    after.outbox.load();
+    after.transport.connect();
+    after.clock.advance(100);
+    const sent = payloads(after).map((p) => JSON.parse(p) as Record<string, number>);
+    assert.deepEqual(sent.map((m) => m.seq), [3, sent[1].seq]);
+    assert.equal(sent[1].corrupt, 2);
+    assert.match(after.log.lines.join('\n'), /record ob0 is unreadable[\s\S]*record ob1 is unreadable/);
+    assert.match(after.log.lines.join('\n'), /outbox: 1 message\(s\) restored from storage/, 'the loss report is not counted as restored');
+  });
+
+  it('takes an obP that is valid JSON but no loss summary (null, {}, a list) as one lost record, and starts', function () {
+    for (const text of ['null', '{}', '[1]', '{"dropped":-1,"corrupt":0,"firstSeq":null,"lastSeq":null,"byType":{}}']) {
+      const storage = new MemoryStorage();
+      const before = harness(8, storage);
+      before.outbox.add(alert(1));
+      storage.map.set('obP', text);
+      const after = harness(8, storage);
+      after.outbox.load();
+      after.transport.connect();
+      after.clock.advance(100);
+      const sent = payloads(after).map((p) => JSON.parse(p) as Record<string, number>);
+      assert.deepEqual([sent[0].seq, sent[1]?.corrupt], [1, 1], text);
+      assert.match(after.log.lines.join('\n'), /obP is unreadable/, text);
+    }
+  });
+
   it('keeps a message in memory and counts the error when storage fails', function () {
     const h = harness();
     h.storage.failWrites = true;
