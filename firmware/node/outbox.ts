@@ -125,7 +125,7 @@ export function isOverflowSummary(value: unknown): value is OverflowSummary {
  * refuses it for good; such a record would block the outbox (delivered strictly in order) forever.
  */
 function isPublishableTopic(topic: string): boolean {
-  return topic !== '' && !/[+#\u0000]/.test(topic);
+  return topic !== '' && !topic.includes('+') && !topic.includes('#') && !topic.includes(String.fromCharCode(0));
 }
 
 /** An alert's or command result's payload is a JSON object; a record cut short or damaged is not. */
