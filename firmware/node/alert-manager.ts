@@ -99,6 +99,13 @@ export class AlertManager {
     return this.#seq;
   }
 
+  /** Continues numbering after `seq` at least (an alert restored from the outbox already had it). */
+  continueAfter(seq: number): void {
+    if (seq <= this.#seq) return;
+    this.#seq = seq - 1;
+    this.#nextSeq();
+  }
+
   get walkTestUntilMs(): number | undefined {
     return this.#walkTestUntilMs;
   }

@@ -226,6 +226,19 @@ export class Outbox {
     if (restored > 0) log.log('info', `outbox: ${restored} message(s) restored from storage`);
   }
 
+  /**
+   * The highest sequence number among the alerts restored whose id begins with `idPrefix` (the node's
+   * `<node>-<incarnation>-`), 0 if none: a lost seq counter must not give a new alert the id of one still queued.
+   */
+  highestAlertSeq(idPrefix: string): number {
+    let highest = 0;
+    for (const entry of this.#entries) {
+      const { cls, id, seq } = entry.message;
+      if (cls === 'alert' && seq !== undefined && id.startsWith(idPrefix)) highest = Math.max(highest, seq);
+    }
+    return highest;
+  }
+
   /** Queues a message (persisting alerts and results first). Returns what happened to it. */
   add(message: OutboxMessage): 'queued' | 'dropped' {
     if (message.cls === 'telemetry') {

@@ -17,7 +17,7 @@ import type { AlertType, CommandResultMessage, HeartbeatMessage, NodeTopics } fr
 import {
   ALERT_TYPES, COMMAND_NAMES, HA_STATUS_TOPIC, PROTOCOL_VERSION, STATE_OFF, STATE_ON, STATUS_OFFLINE, STATUS_ONLINE, nodeTopics,
 } from './protocol';
-import { AlertManager } from './alert-manager';
+import { AlertManager, SEQ_KEY } from './alert-manager';
 import type { OutboxMessage } from './outbox';
 import { Outbox } from './outbox';
 import { OrientationWatch, SensorHealth, absentSensorReport } from './health';
@@ -160,8 +160,9 @@ export class SensorNode {
   start(): void {
     if (this.#run !== undefined) throw new Error('SensorNode: already started');
     const { clock, storage, log, transport, system } = this.#ports;
-    const boot = this.#countBoot();
-    const incarnation = this.#incarnation();
+    const storageProblems: string[] = [];
+    const boot = this.#countBoot(storageProblems);
+    const incarnation = this.#incarnation(storageProblems);
     let loaded = this.#loadConfig();
     let pipelines: PipelineSet;
     try {
@@ -209,7 +210,9 @@ export class SensorNode {
     this.#run = run;
     this.#applyFlexAvailability(run);
     outbox.load();
+    alerts.continueAfter(outbox.highestAlertSeq(`${config.node}-${incarnation}-`));
     if (problem !== undefined) alerts.nodeFault(['config_invalid'], problem, 'warning', {});
+    if (storageProblems.length > 0) alerts.nodeFault(['storage_corrupt'], storageProblems.join('; '), 'warning', {});
     log.log('info', `node ${config.site}/${config.node} (${config.role}) boot ${boot}, firmware ${system.firmwareVersion()}`);
     this.#ports.microphone?.start(this.#micEvents);
     this.#ports.accelerometer?.start(this.#accelEvents);
@@ -246,20 +249,35 @@ export class SensorNode {
 
   // ---- start-up ----
 
-  #countBoot(): number {
-    const previous = Number(this.#ports.storage.read(BOOT_KEY) ?? '0');
-    const boot = (Number.isInteger(previous) && previous >= 0 ? previous : 0) + 1;
+  #countBoot(problems: string[]): number {
+    const text = this.#ports.storage.read(BOOT_KEY);
+    const previous = text === undefined ? 0 : /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (Number.isNaN(previous)) {
+      // Receivers date alerts per boot: numbering restarts, and the fault says so.
+      problems.push(`boot counter ${JSON.stringify((text ?? '').slice(0, 20))} unreadable: boots are counted again from 1`);
+    }
+    const boot = (Number.isNaN(previous) ? 0 : previous) + 1;
     this.#tryWrite(BOOT_KEY, String(boot));
     return boot;
   }
 
-  #incarnation(): string {
-    const stored = this.#ports.storage.read(INCARNATION_KEY);
-    if (stored !== undefined && /^[0-9a-f]{8}$/.test(stored)) return stored;
+  /**
+   * The installation's incarnation, drawn again whenever the alert counter cannot be trusted (missing or
+   * unreadable), so that `<node>-<incarnation>-<seq>` never names two alerts.
+   */
+  #incarnation(problems: string[]): string {
+    const { storage } = this.#ports;
+    const stored = storage.read(INCARNATION_KEY);
+    const seqText = storage.read(SEQ_KEY);
+    const seqReadable = seqText !== undefined && /^\d+$/.test(seqText);
+    if (stored !== undefined && /^[0-9a-f]{8}$/.test(stored) && seqReadable) return stored;
+    if (seqText !== undefined && !seqReadable) problems.push(`alert counter ${JSON.stringify(seqText.slice(0, 20))} unreadable: alert ids continue under a new incarnation`);
     const random = this.#options.random ?? Math.random;
     let text = '';
     for (let i = 0; i < 8; i++) text += Math.floor(random() * 16).toString(16);
+    if (text === stored) text = `${text.slice(0, 7)}${((parseInt(text[7] as string, 16) + 1) % 16).toString(16)}`;
     this.#tryWrite(INCARNATION_KEY, text);
+    this.#tryWrite(SEQ_KEY, '0');
     return text;
   }
 

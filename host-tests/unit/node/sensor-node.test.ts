@@ -126,6 +126,40 @@ describe('SensorNode: the MQTT session', function () {
     assertAllValid(rig);
   });
 
+  it('never gives two alerts one id when the stored counters are lost or damaged', function () {
+    const queuedThenLost = (damage: (storage: MemoryStorage) => void): { second: NodeRig; delivered: AlertMessage[] } => {
+      const storage = new MemoryStorage();
+      const first = new NodeRig({ storage }).start();
+      first.run(1000);
+      first.transport.disconnect('broker down');
+      breakGlass(first);
+      first.run(100);
+      damage(storage);
+      const second = new NodeRig({ storage }).start();
+      second.run(100);
+      breakGlass(second);
+      second.run(100);
+      return { second, delivered: second.json<AlertMessage>('alert') };
+    };
+    // The counter gone while its alert still waits in the outbox: numbering continues after that alert.
+    const gone = queuedThenLost((storage) => storage.map.delete('seq'));
+    const goneIds = gone.delivered.filter((a) => a.type === 'glass_break').map((a) => a.id);
+    assert.equal(new Set(goneIds).size, 2, goneIds.join(', '));
+    // The counter unreadable: a new incarnation, and a storage_corrupt fault saying why.
+    const garbage = queuedThenLost((storage) => storage.map.set('seq', 'garbage'));
+    const ids = garbage.delivered.filter((a) => a.type === 'glass_break').map((a) => a.id);
+    assert.equal(ids[0], 'apollo-case-07-e819554d-1');
+    assert.ok(!ids[1].startsWith('apollo-case-07-e819554d-'), ids[1]);
+    const fault = garbage.delivered.find((a) => a.type === 'node_fault');
+    assert.deepEqual(fault?.fault?.codes, ['storage_corrupt']);
+    assert.match(fault?.fault?.detail ?? '', /alert counter "garbage" unreadable: alert ids continue under a new incarnation/);
+    // The boot counter unreadable: counted again from 1, and said.
+    const boot = queuedThenLost((storage) => storage.map.set('boot', 'x'));
+    const bootFault = boot.delivered.find((a) => a.type === 'node_fault');
+    assert.match(bootFault?.fault?.detail ?? '', /boot counter "x" unreadable: boots are counted again from 1/);
+    assertAllValid(boot.second);
+  });
+
   it('loses nothing over a power loss: the persisted outbox is delivered after reboot with the same ids', function () {
     const storage = new MemoryStorage();
     const first = new NodeRig({ storage }).start();
