@@ -514,6 +514,9 @@ function deepFreeze<T>(value: T): T {
 
 export type EffectiveConfig = { ok: true; config: NodeConfig } | { ok: false; errors: string[] };
 
+export const NOTHING_ENABLED = 'config.detectors: every detector would be switched off and the node would detect nothing, ' +
+  'while it looks alive; keep at least one on (a node taken out of service is powered down: receivers then see it dead)';
+
 /** The role's defaults with `overrides` merged on top, validated. */
 export function effectiveConfig(overrides: JsonObject, context: ConfigContext): EffectiveConfig {
   // A mounting surface the configuration sets moves the defaults that follow it (an invalid one is reported by validateConfig).
@@ -521,7 +524,11 @@ export function effectiveConfig(overrides: JsonObject, context: ConfigContext): 
   const known = typeof surface === 'string' && (MOUNT_SURFACES as readonly string[]).includes(surface) ? surface as MountSurface : undefined;
   const candidate = mergePatch(defaultConfig(context, known), overrides);
   const errors = validateConfig(candidate, context);
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, config: deepFreeze(candidate as NodeConfig) };
+  if (errors.length > 0) return { ok: false, errors };
+  // A node that detects nothing looks alive to every receiver: not a configuration to run, stored or sent.
+  const config = candidate as NodeConfig;
+  if (!DETECTOR_KEYS.some((key) => config.detectors[key].enabled)) return { ok: false, errors: [NOTHING_ENABLED] };
+  return { ok: true, config: deepFreeze(config) };
 }
 
 export type ConfigMode = 'merge' | 'replace';
@@ -530,8 +537,6 @@ export type ConfigChange =
   | { ok: true; config: NodeConfig; overrides: JsonObject; changed: string[] }
   | { ok: false; errors: string[] };
 
-export const NOTHING_ENABLED = 'config.detectors: every detector would be switched off and the node would detect nothing, ' +
-  'while it looks alive; keep at least one on (a node taken out of service is powered down: receivers then see it dead)';
 
 /**
  * A cmd/config request against the current overrides. merge: `patch` is a merge patch onto the current
@@ -544,9 +549,6 @@ export function applyConfigChange(current: { config: NodeConfig; overrides: Json
   const merged = mode === 'merge' ? mergePatch(current.overrides, patch) as JsonObject : { ...patch };
   const result = effectiveConfig(merged, context);
   if (!result.ok) return result;
-  // A node that detects nothing looks alive to every receiver: refused as a change (a configuration stored
-  // before this rule still boots).
-  if (!DETECTOR_KEYS.some((key) => result.config.detectors[key].enabled)) return { ok: false, errors: [NOTHING_ENABLED] };
   for (const key of IDENTITY_KEYS) delete merged[key];
   return { ok: true, config: result.config, overrides: merged, changed: changedPaths(current.config, result.config) };
 }

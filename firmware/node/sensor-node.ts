@@ -283,7 +283,12 @@ export class SensorNode {
 
   #loadConfig(): LoadedConfig {
     const text = readChunked(this.#ports.storage, CONFIG_PREFIX);
-    if (text === undefined) return { config: this.#defaults, overrides: {}, problem: undefined };
+    if (text === undefined) {
+      // No piece count: nothing was ever stored. A count with pieces missing, or no count readable: damaged.
+      const count = this.#ports.storage.read(`${CONFIG_PREFIX}#`);
+      if (count === undefined) return { config: this.#defaults, overrides: {}, problem: undefined };
+      return this.#configFallback(`stored configuration is incomplete (${CONFIG_PREFIX}# ${JSON.stringify(count.slice(0, 20))}, a piece missing or the count unreadable)`);
+    }
     let overrides: unknown;
     try {
       overrides = JSON.parse(text);

@@ -179,7 +179,7 @@ describe('node configuration', function () {
     ]);
   });
 
-  it('refuses a change that would switch every detector off (the node would look alive and detect nothing)', function () {
+  it('refuses a configuration, sent or stored, that would switch every detector off (the node would look alive and detect nothing)', function () {
     const ctx = context('display_case');
     const allOff = { detectors: { glassBreak: { enabled: false }, grinder: { enabled: false }, impact: { enabled: false }, tilt: { enabled: false } } };
     assert.deepEqual(applyConfigChange(current(ctx), allOff, 'merge', ctx), { ok: false, errors: [NOTHING_ENABLED] });
@@ -188,8 +188,8 @@ describe('node configuration', function () {
     const oneOn = applyConfigChange(current(ctx), { detectors: { glassBreak: { enabled: false }, grinder: { enabled: false } } }, 'merge', ctx);
     assert.ok(oneOn.ok && oneOn.config.detectors.impact.enabled);
     assert.ok(applyConfigChange(oneOn, {}, 'replace', ctx).ok);
-    // Overrides stored before the rule still load: a node must boot on what it has.
-    assert.ok(effectiveConfig(allOff, ctx).ok);
+    // Stored, it is refused too: the node runs on its defaults and raises config_invalid (sensor-node.test.ts).
+    assert.deepEqual(effectiveConfig(allOff, ctx), { ok: false, errors: [NOTHING_ENABLED] });
   });
 
   it('loads persisted overrides through effectiveConfig and refuses invalid ones', function () {

@@ -245,6 +245,22 @@ describe('SensorNode: the MQTT session', function () {
     const [alert] = rig.json<AlertMessage>('alert');
     assert.deepEqual(alert.fault?.codes, ['config_invalid']);
     assert.match(alert.fault!.detail, /config\.health\.heartbeatMs: must be a finite number \(ms\)/);
+    // Damaged in other ways: a piece missing, the count unreadable, every detector switched off.
+    for (const [pieces, detail] of [
+      [{ 'cfg#': '3', cfg0: '{"health":{"heartbeatMs":2000}}' }, /stored configuration is incomplete \(cfg# "3", a piece missing or the count unreadable\)/],
+      [{ 'cfg#': 'abc', cfg0: '{}' }, /stored configuration is incomplete \(cfg# "abc"/],
+      [{ 'cfg#': '1', cfg0: '{"detectors":{"glassBreak":{"enabled":false},"grinder":{"enabled":false},"impact":{"enabled":false}}}' },
+        /every detector would be switched off/],
+    ] as const) {
+      const damaged = new MemoryStorage();
+      for (const [key, value] of Object.entries(pieces)) damaged.write(key, value);
+      const node = new NodeRig({ storage: damaged }).start();
+      assert.equal(node.node.config.health.heartbeatMs, 5000);
+      const [fault] = node.json<AlertMessage>('alert');
+      assert.deepEqual(fault?.fault?.codes, ['config_invalid'], JSON.stringify(pieces));
+      assert.match(fault.fault!.detail, detail);
+      assert.match(fault.fault!.detail, /running with the defaults$/);
+    }
   });
 
   it('refuses a provisioning or a spec registry that cannot work, naming what is wrong', function () {
