@@ -17,7 +17,7 @@
  * again, to time the crossing to the sample.
  */
 import type { SampleBlock } from '../ports';
-import { MOTION_CHANNELS, MotionBlockStats } from './motion-block';
+import { FULL_SCALE_COUNTS, MOTION_CHANNELS, MotionBlockStats } from './motion-block';
 import { NO_DETECTIONS } from './types';
 import type { Detection, Detector, NodeRole } from './types';
 import { resolveOptions } from './options';
@@ -102,6 +102,11 @@ export class ImpactDetector implements Detector {
   #eventCounted = false;
   #eventFlexed = false;
   #holdUntilMs = -Infinity;
+  /** A detection decided on a block that reached full scale, waiting for the next block (see pushMeasured). */
+  #held = false;
+  #heldHoldUntilMs = -Infinity;
+  /** The last block was pinned at full scale: until a block stays off the rail, nothing here is motion. */
+  #railStuck = false;
 
   /** Vector peak of the last block above rest, g. */
   lastPeakG = 0;
@@ -128,9 +133,48 @@ export class ImpactDetector implements Detector {
     return this.pushMeasured(block, this.#stats);
   }
 
-  /** Like push, with the block's front-end figures already computed (the vibration pipeline shares them). */
+  /**
+   * Like push, with the block's front-end figures already computed (the vibration pipeline shares them).
+   * An accelerometer stuck on its rail (a sensor fault) jumps there like a shock: a block pinned at full
+   * scale measures no motion, a detection from a block that reached full scale waits one block to see
+   * that the next is not pinned (shocks that clip: 20 ms later at 1600 Hz), and the block where the sensor
+   * comes off its rail is no evidence either. The health monitor reports the fault itself.
+   */
   pushMeasured(block: SampleBlock, stats: MotionBlockStats): readonly Detection[] {
     this.flexAtMs = NaN;
+    const pinned = stats.pinned(FULL_SCALE_COUNTS);
+    if (this.#held) {
+      this.#held = false;
+      if (pinned) {
+        this.#holdUntilMs = this.#heldHoldUntilMs;
+        this.#railStuck = true;
+        this.#eventActive = false;
+        return NO_DETECTIONS;
+      }
+      // The hold-off #decide set keeps #judge from deciding again on this block.
+      this.#judge(block, stats);
+      // Published now, at the end of the block that showed it real.
+      this.#detection.decidedMs = block.t0Ms + (block.frames * 1000) / block.rateHz;
+      return this.#result;
+    }
+    if (pinned || (this.#railStuck && stats.reaches(FULL_SCALE_COUNTS))) {
+      if (pinned && this.#eventCounted) this.#uncountEventBlow();
+      this.#railStuck = true;
+      this.#eventActive = false;
+      return NO_DETECTIONS;
+    }
+    this.#railStuck = false;
+    const holdUntilMs = this.#holdUntilMs;
+    const detections = this.#judge(block, stats);
+    if (detections !== NO_DETECTIONS && stats.reaches(FULL_SCALE_COUNTS)) {
+      this.#held = true;
+      this.#heldHoldUntilMs = holdUntilMs;
+      return NO_DETECTIONS;
+    }
+    return detections;
+  }
+
+  #judge(block: SampleBlock, stats: MotionBlockStats): readonly Detection[] {
     const frames = block.frames;
     if (frames === 0) return NO_DETECTIONS;
     const o = this.options;
@@ -227,6 +271,8 @@ export class ImpactDetector implements Detector {
     this.#clearBlows();
     this.#lastFlexMs = -Infinity;
     this.#holdUntilMs = -Infinity;
+    this.#held = false;
+    this.#railStuck = false;
     this.lastPeakG = 0;
     this.flexAtMs = NaN;
     this.flexPeakG = 0;
@@ -262,6 +308,15 @@ export class ImpactDetector implements Detector {
     this.#eventOnsetPeakG = 0;
     this.#eventCounted = false;
     this.#eventFlexed = false;
+  }
+
+  /** The current event's blow was the sensor jumping onto its rail: it is no blow. */
+  #uncountEventBlow(): void {
+    this.#eventCounted = false;
+    this.#releaseBelowG = 0;
+    if (this.#blowStored === 0) return;
+    this.#blowNext = (this.#blowNext + MAX_BLOWS - 1) % MAX_BLOWS;
+    this.#blowStored--;
   }
 
   #clearBlows(): void {

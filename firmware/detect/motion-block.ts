@@ -8,6 +8,8 @@
 import type { SampleBlock } from '../ports';
 
 export const MOTION_CHANNELS = 3;
+/** Counts at or beyond this magnitude are full scale (sources deliver left-justified 16-bit counts). */
+export const FULL_SCALE_COUNTS = 32700;
 
 export class MotionBlockStats {
   /** Frames in the last block. */
@@ -39,6 +41,19 @@ export class MotionBlockStats {
   }
 
   /** Whether any axis of the last block reached ±fullScaleCounts. */
+  /**
+   * Whether some axis sat at full scale for the whole block: a sensor stuck on its rail (a fault), not
+   * motion. A real shock that clips swings back within a block; a pinned axis has one value throughout.
+   */
+  pinned(fullScaleCounts: number): boolean {
+    if (this.frames === 0) return false;
+    const min = this.min, max = this.max;
+    for (let a = 0; a < MOTION_CHANNELS; a++) {
+      if (min[a] === max[a] && (max[a] >= fullScaleCounts || min[a] <= -fullScaleCounts)) return true;
+    }
+    return false;
+  }
+
   reaches(fullScaleCounts: number): boolean {
     const min = this.min, max = this.max;
     return this.frames > 0 && (max[0] >= fullScaleCounts || max[1] >= fullScaleCounts || max[2] >= fullScaleCounts ||

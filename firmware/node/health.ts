@@ -16,6 +16,7 @@
 import type { SampleBlock, SensorKind, SensorSourceFault } from '../ports';
 import type { HealthConfig } from './config';
 import type { SensorHealthReport } from './protocol';
+import { FULL_SCALE_COUNTS } from '../detect/motion-block';
 
 export const CONDITION_CODES = [
   'no_data', 'lost_blocks', 'flat', 'saturated', 'gravity', 'overrun', 'missing_chip', 'bus_error', 'stopped',
@@ -34,8 +35,8 @@ const STOPPED = 1 << 8;
 /** Source faults that hold until the source delivers again. */
 const STICKY = MISSING_CHIP | BUS_ERROR | STOPPED;
 
-/** Counts at or beyond this magnitude are full scale (sources deliver left-justified 16-bit counts). */
-export const FULL_SCALE_COUNTS = 32700;
+/** Counts at or beyond this magnitude are full scale (defined with the block stats that test it). */
+export { FULL_SCALE_COUNTS };
 const MAX_CHANNELS = 3;
 /** Fewer scanned frames than this in a window say nothing about flatness or saturation. */
 const MIN_SCANNED = 8;

@@ -11,6 +11,7 @@ import { MotionScene } from '../../../simulator/signals/motion/scene';
 import type { ImpactParams } from '../../../simulator/signals/motion/impacts';
 import { DEFAULT_MOTION_RANGES } from '../../../simulator/signals/motion/ranges';
 import { detect } from '../../helpers/motion-run';
+import type { Detection } from '../../../firmware/detect/types';
 
 const D = DEFAULT_MOTION_RANGES;
 
@@ -163,5 +164,38 @@ describe('ImpactDetector', function () {
       const override = IMPACT_ROLE_OVERRIDES[role];
       if (override !== null) assert.deepEqual(checkOptions(IMPACT_OPTION_SPECS, override, role), []);
     }
+  });
+
+  it('takes an accelerometer stuck on its rail for no shock, and a clipped shock for one, a block later', function () {
+    // An 8 g sensor at 1600 Hz in 32-frame blocks, at rest with 1 g on z; counts left-justified (8 g = 32768).
+    const countsPerG = 32768 / 8;
+    const run = (sample: (t: number) => [number, number, number], seconds: number): Detection[] => {
+      const detector = new ImpactDetector();
+      const found: Detection[] = [];
+      const samples = new Int16Array(32 * 3);
+      for (let b = 0; b < (seconds * 1600) / 32; b++) {
+        for (let f = 0; f < 32; f++) {
+          const g = sample((b * 32 + f) / 1600);
+          for (let a = 0; a < 3; a++) samples[f * 3 + a] = Math.max(-32768, Math.min(32767, Math.round(g[a] * countsPerG)));
+        }
+        for (const d of detector.push({ t0Ms: (b * 32 * 1000) / 1600, rateHz: 1600, channels: 3, frames: 32, samples, unitsPerCount: 1 / countsPerG, sequence: b })) {
+          found.push({ ...d, features: { ...d.features } });
+        }
+      }
+      return found;
+    };
+    const noise = (t: number): number => 0.002 * Math.sin(2 * Math.PI * 97 * t);
+    // Stuck on +8 g along x from 3.01 s to 5 s (a sensor fault), then back: nothing here is a blow.
+    assert.deepEqual(run((t) => [t >= 3.01 && t < 5 ? 9 : noise(t), noise(t), 1], 7), []);
+    // A shock of 12 g ringing at 180 Hz from 3.01 s, clipped at 8 g: found, decided at the end of the block after its onset.
+    const shock = run((t) => [t >= 3.01 ? 12 * Math.exp(-(t - 3.01) / 0.02) * Math.sin(2 * Math.PI * 180 * (t - 3.01)) : noise(t), noise(t), 1], 5);
+    assert.equal(shock.length, 1);
+    assert.equal(shock[0].features.shock, 1);
+    const onsetBlockEndMs = Math.ceil((3.01 * 1600) / 32) * 20;
+    assert.equal(shock[0].decidedMs, onsetBlockEndMs + 20);
+    // A shock that does not reach full scale is decided at once, in its own block.
+    const soft = run((t) => [t >= 3.01 ? 5 * Math.exp(-(t - 3.01) / 0.02) * Math.sin(2 * Math.PI * 180 * (t - 3.01)) : noise(t), noise(t), 1], 5);
+    assert.equal(soft.length, 1);
+    assert.equal(soft[0].decidedMs, onsetBlockEndMs);
   });
 });
