@@ -561,10 +561,22 @@ export class GlassBreakDetector implements Detector {
     this.#levelDb = DB_PER_NEPER_POWER * Math.log(energy / TICK_SAMPLES + TINY) + this.#dbOffset;
     const hfDb = DB_PER_NEPER_POWER * Math.log(hf / TICK_SAMPLES + TINY) + this.#dbOffset;
     this.#hfDb = hfDb;
+    if (hf === 0) {
+      // Digital silence: no live microphone reads exactly nothing in the high band (its own noise fills it).
+      // One stuck flat comes back as a jump from nothing, which judged by the sound alone once alarmed: the
+      // room is learnt again from its return, as after a start (floors, warm-up, no candidate).
+      this.#hfFloor.reset();
+      this.#levelFloor.reset();
+      this.#firstMs = Number.NaN;
+      this.#recentHfDb = NO_LEVEL_DB;
+      this.#candidateOpen = false;
+    }
     const floorDb = this.#hfFloor.floorDb;
-    this.#levelFloor.update(this.#levelDb, TICK_MS);
-    this.#hfFloor.update(hfDb, TICK_MS);
-    if (this.#recentHfDb === NO_LEVEL_DB) this.#recentHfDb = hfDb;
+    if (hf > 0) {
+      this.#levelFloor.update(this.#levelDb, TICK_MS);
+      this.#hfFloor.update(hfDb, TICK_MS);
+      if (this.#recentHfDb === NO_LEVEL_DB) this.#recentHfDb = hfDb;
+    }
 
     // An onset is loud over the floor and abrupt. While a candidate runs, only a clearly louder onset restarts
     // it, and only when the running one is weak (a voice before a break): a break's own later cracks and

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,25 @@ describe('npm start', function () {
     } finally {
       await broker.stop();
     }
+  });
+
+  it('a window whose microphone and accelerometer were stuck flat raises no glass break when the room comes back', async function () {
+    // The smoke scenario's site with one window: microphone flat 3–13 s, accelerometer flat 4–14 s (so the
+    // sound alone decides); nothing happens in the room. The return of its sound once alarmed (score 0.74).
+    const smoke = JSON.parse(readFileSync(new URL('../../simulator/scenarios/smoke.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    const file = path.join(directory, 'mic-back.json');
+    writeFileSync(file, JSON.stringify({
+      ...smoke, name: 'microphone back', seed: 7, durationS: 20, timeline: [],
+      nodes: [{ id: 'window-2', role: 'window', location: { building: 'Lab', floor: '0', room: 'Bench room', element: 'window-2', label: 'window-2' },
+        position: { x: 4, y: 0 }, mounting: { surface: 'glass', orientation: 'vertical' } }],
+      faults: [
+        { at: 3, kind: 'sensor_flat', node: 'window-2', sensor: 'microphone', durationS: 10 },
+        { at: 4, kind: 'sensor_flat', node: 'window-2', sensor: 'accelerometer', durationS: 10 },
+      ],
+    }));
+    const { code, lines } = await demo(['--scenario', file, '--clock', 'virtual', '--strict']);
+    assert.ok(lines.includes('  unexpected alerts (false alarms): 0'), lines.join('\n'));
+    assert.equal(code, 0, lines.join('\n'));
   });
 
   it('names an unknown option and a bad clock, as usage errors: npm start exits 2 for them', async function () {

@@ -83,6 +83,24 @@ describe('GlassBreakDetector', function () {
     });
   }
 
+  it('learns the room again after a microphone that read nothing: its return is no jump from silence', function () {
+    // A busy gallery whose microphone is stuck flat (digital silence) from 3 s to 8 s, judged by the sound
+    // alone (a window whose accelerometer is faulted): the room coming back once alarmed.
+    for (const seed of [310, 311, 312]) {
+      const c = confuserCase(seed, 'hvac', -60, 'busy_gallery');
+      const data = c.signal.data.slice();
+      const rate = c.signal.rateHz;
+      data.fill(0, 3 * rate, 8 * rate);
+      const stuck: LabelledCase = { ...c, signal: { ...c.signal, data } };
+      assert.deepEqual(detect(stuck), [], `seed ${seed}`);
+    }
+    // And a break half a second after the microphone is back is found.
+    const data = clear.signal.data.slice();
+    const onsetFrame = Math.round((clearOnsetMs / 1000) * clear.signal.rateHz);
+    data.fill(0, Math.max(0, onsetFrame - 3 * clear.signal.rateHz), onsetFrame - Math.round(0.7 * clear.signal.rateHz));
+    assert.equal(detect({ ...clear, signal: { ...clear.signal, data } }).length, 1);
+  });
+
   it('does not alarm on ambient alone', function () {
     for (const profile of ['quiet_gallery', 'busy_gallery', 'hvac_plant'] as const) {
       const c = confuserCase(300, 'hvac', -60, profile);
