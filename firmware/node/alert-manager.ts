@@ -253,9 +253,10 @@ export class AlertManager {
     if (summary.firstSeq !== null) features.firstDroppedSeq = summary.firstSeq;
     if (summary.lastSeq !== null) features.lastDroppedSeq = summary.lastSeq;
     for (const [type, count] of Object.entries(summary.byType)) features[`dropped_${type}`] = count;
-    const lost = summary.dropped + summary.corrupt;
-    const detail = `outbox full of undelivered alerts: ${lost} alert(s) lost` +
-      (summary.firstSeq !== null ? ` (seq ${summary.firstSeq}..${summary.lastSeq})` : '');
+    const unreadable = summary.corrupt > 0 ? `${summary.corrupt} record(s) unreadable in storage at start, their alert(s) lost` : '';
+    const full = summary.dropped > 0 ? `outbox full of undelivered alerts: ${summary.dropped} alert(s) lost` +
+      (summary.firstSeq !== null ? ` (seq ${summary.firstSeq}..${summary.lastSeq})` : '') : '';
+    const detail = full === '' ? `outbox: ${unreadable}` : unreadable === '' ? full : `${full}; ${unreadable}`;
     const now = this.#o.clock.uptimeMs();
     if (reuse === undefined) this.#setState('node_fault', now);
     return this.#build('node_fault', 'critical', 1, false, [], now, now, 0, cleanFeatures(features),

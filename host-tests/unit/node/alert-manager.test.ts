@@ -53,6 +53,17 @@ class Bench {
 }
 
 describe('alert manager', function () {
+  it('says in the overflow report whether alerts were dropped from a full outbox, lost to unreadable records, or both', function () {
+    const b = new Bench();
+    const detail = (dropped: number, corrupt: number): string => {
+      const message = b.manager.overflowAlert({ dropped, corrupt, firstSeq: dropped > 0 ? 17 : null, lastSeq: dropped > 0 ? 16 + dropped : null, byType: {} }, undefined);
+      return (JSON.parse(message.payload) as AlertMessage).fault?.detail ?? '';
+    };
+    assert.equal(detail(2, 0), 'outbox full of undelivered alerts: 2 alert(s) lost (seq 17..18)');
+    assert.equal(detail(0, 1), 'outbox: 1 record(s) unreadable in storage at start, their alert(s) lost');
+    assert.equal(detail(3, 1), 'outbox full of undelivered alerts: 3 alert(s) lost (seq 17..19); 1 record(s) unreadable in storage at start, their alert(s) lost');
+  });
+
   it('raises one alert per cooldown and folds repeated detections into the next one', function () {
     const b = new Bench();
     for (let t = 1000; t < 1200; t += 16) b.feed(detection('glass_break', t));
