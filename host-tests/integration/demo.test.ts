@@ -72,6 +72,18 @@ describe('npm start', function () {
     assert.equal(code, 0, lines.join('\n'));
   });
 
+  it('draws each installation\'s incarnation at random, so a node whose storage was erased never reuses an alert id', async function () {
+    const first = await demo(['--scenario', 'smoke', '--clock', 'virtual']);
+    assert.equal(first.code, 0, first.lines.join('\n'));
+    const incarnation = (): string => (JSON.parse(readFileSync(path.join(directory, 'case-1.json'), 'utf8')) as { inc: string }).inc;
+    const before = incarnation();
+    rmSync(path.join(directory, 'case-1.json'));
+    const second = await demo(['--scenario', 'smoke', '--clock', 'virtual']);
+    assert.equal(second.code, 0, second.lines.join('\n'));
+    assert.match(before, /^[0-9a-f]{8}$/);
+    assert.notEqual(incarnation(), before, 'the same scenario seed, a new installation');
+  });
+
   it('names an unknown option and a bad clock, as usage errors: npm start exits 2 for them', async function () {
     await assert.rejects(demo(['--clokc', 'virtual']), (error: unknown) => error instanceof UsageError && /Unknown option '--clokc'/.test(error.message));
     await assert.rejects(demo(['--clock', 'fast']), (error: unknown) => error instanceof UsageError && /--clock must be real or virtual, not fast/.test(error.message));

@@ -8,6 +8,7 @@
  * the keepalive and publishes the will), then boots again from what its storage kept; reboot() is a
  * clean restart; networkDrop() makes its link silent for a while.
  */
+import { randomInt } from 'node:crypto';
 import type { Log, LogLevel, SensorKind, SystemInfo } from '../../firmware/ports';
 import type { NodeProvisioning } from '../../firmware/node/config';
 import { BOOT_KEY, SensorNode } from '../../firmware/node/sensor-node';
@@ -179,7 +180,9 @@ export class NodeHost {
     const faults = o.sensorFaults ?? {};
     const source = (kind: SensorKind): ScenarioSource =>
       new ScenarioSource({ signal: o.signals[kind], clock, bootAtMs: atMs, faults: faults[kind] });
-    const identity = derivedRng(o.seed, this.id, 'incarnation');
+    // The incarnation is drawn once per installation (a storage directory here), at random as a device's
+    // hardware generator would: from the scenario's seed, every fresh --run-dir gave the same ids again.
+    const identity = { next: (): number => randomInt(0, 0x1_0000_0000) / 0x1_0000_0000 };
     const node = new SensorNode({
       clock, storage, transport, log, system,
       microphone: source('microphone'),
