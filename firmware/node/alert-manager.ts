@@ -240,6 +240,12 @@ export class AlertManager {
     }
   }
 
+  /** A sensor fault raised before a reboot and not cleared: its state flag stays ON until it clears. */
+  resumeSensorFault(sensor: SensorName): void {
+    if (this.#sensorFaults.size === 0) this.#setState('sensor_fault', Infinity);
+    this.#sensorFaults.add(sensor);
+  }
+
   /** A problem with the node itself (configuration lost, storage failing). */
   nodeFault(codes: string[], detail: string, severity: Severity, features: Record<string, number>): void {
     const now = this.#o.clock.uptimeMs();

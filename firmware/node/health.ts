@@ -243,6 +243,23 @@ export class SensorHealth {
     return 'none';
   }
 
+  /** The raised fault's condition mask, to carry it over a reboot (resumeFault). */
+  get faultMask(): number {
+    return this.#faulted ? this.#faultMask : 0;
+  }
+
+  /**
+   * A fault raised before a reboot and never cleared: it stays raised (no second sensor_fault) until the
+   * sensor has been good for health.clearAfterMs, and then clears as it would have without the reboot.
+   */
+  resumeFault(mask: number, nowMs: number): void {
+    if (mask === 0) return;
+    this.#faulted = true;
+    this.#faultMask = mask;
+    this.#faultOnsetMs = nowMs;
+    this.#suspectSinceMs = nowMs;
+  }
+
   /** Figures for a sensor_fault alert. */
   features(nowMs: number): Record<string, number> {
     const features: Record<string, number> = {

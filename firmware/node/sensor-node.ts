@@ -63,6 +63,8 @@ export interface SensorNodeOptions {
 /** Storage keys the node itself uses (the outbox uses ob*, the configuration cfg#, cfg0, cfg1, ...). */
 export const BOOT_KEY = 'boot';
 export const INCARNATION_KEY = 'inc';
+/** Sensor faults raised and not yet cleared, `<microphone mask>,<accelerometer mask>`: a reboot must not orphan one. */
+export const SENSOR_FAULTS_KEY = 'sfm';
 export const CONFIG_PREFIX = 'cfg';
 /** Health is evaluated, state flags released and walk-test ended on this period. */
 export const TICK_MS = 1000;
@@ -208,6 +210,7 @@ export class SensorNode {
       reboot: undefined, pipelineFailures: 0,
     };
     this.#run = run;
+    this.#resumeSensorFaults(run, now);
     this.#applyFlexAvailability(run);
     outbox.load();
     alerts.continueAfter(outbox.highestAlertSeq(`${config.node}-${incarnation}-`));
@@ -403,6 +406,7 @@ export class SensorNode {
     const flexLost = raised && health.kind === 'accelerometer' && this.#glassNeedsFlex(run);
     run.alerts.sensorFault(health.kind, health.faultCodes, raised, raised ? health.faultOnsetMs : now, health.features(now),
       flexLost ? FLEX_LOST_CONSEQUENCE : undefined);
+    this.#tryWrite(SENSOR_FAULTS_KEY, `${run.micHealth?.faultMask ?? 0},${run.accelHealth?.faultMask ?? 0}`);
     if (health.kind !== 'accelerometer') return;
     this.#applyFlexAvailability(run);
     if (raised) this.#judgeWithoutFlex(run, health.suspectSinceMs, now);
@@ -424,6 +428,21 @@ export class SensorNode {
       return;
     }
     if (detections.length > 0) run.alerts.onDetections(detections);
+  }
+
+  /**
+   * Faults raised before a reboot and not cleared stay raised: their recovery is still reported (the pair
+   * a receiver waits for), and a sensor still faulty raises nothing twice.
+   */
+  #resumeSensorFaults(run: Running, nowMs: number): void {
+    const text = this.#ports.storage.read(SENSOR_FAULTS_KEY);
+    if (text === undefined || !/^\d+,\d+$/.test(text)) return;
+    const [mic, accel] = text.split(',').map(Number);
+    for (const [health, mask] of [[run.micHealth, mic], [run.accelHealth, accel]] as const) {
+      if (health === undefined || mask === 0) continue;
+      health.resumeFault(mask, nowMs);
+      run.alerts.resumeSensorFault(health.kind);
+    }
   }
 
   /** Whether glass break runs and the pane's flex decides more than a bonus (a window or a display case on its glass). */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { AlertMessage, HeartbeatMessage } from '../../../firmware/node/protocol';
 import type { AccelSignal, MicSignal } from '../../helpers/node-rig';
 import { NodeRig } from '../../helpers/node-rig';
+import { MemoryStorage } from '../../helpers/node-fakes';
 import { checkMessage } from '../../helpers/protocol-schemas';
 import { createTestPipelines } from '../../helpers/test-pipelines';
 import type { NodeConfig } from '../../../firmware/node/config';
@@ -86,6 +87,40 @@ describe('node health: sensor faults found in the signal and reported by sources
       assertAllValid(rig);
     });
   }
+
+  it('keeps a fault raised before a power loss raised after it, and reports its recovery: the pair is never broken', function () {
+    const storage = new MemoryStorage();
+    const first = new NodeRig({ storage }).start();
+    first.run(6000);
+    first.micSignal = 'flat';
+    assert.ok(runUntilAlert(first, 'sensor_fault', 8000) !== undefined, 'raised before the power loss');
+    // Power lost (no stop()); the microphone is fine when the node comes back.
+    const second = new NodeRig({ storage }).start();
+    second.run(100);
+    assert.equal(second.json<HeartbeatMessage>('hb').length, 0);
+    const cleared = runUntilAlert(second, 'sensor_fault', 12_000);
+    assert.ok(cleared !== undefined, 'the recovery of the fault raised before the reboot is reported');
+    assert.deepEqual([cleared.alert.fault?.active, cleared.alert.fault?.detail, cleared.alert.boot], [false, 'microphone: recovered', 2]);
+    assert.deepEqual(states(second, 'sensor_fault').at(-1), 'OFF');
+    // Nothing more to clear after another reboot.
+    const third = new NodeRig({ storage }).start();
+    third.run(12_000);
+    assert.deepEqual(third.json<AlertMessage>('alert').filter((a) => a.type === 'sensor_fault' && a.boot === 3), []);
+    // Still faulty after the reboot: no second raise, and the recovery once it ends.
+    const storage2 = new MemoryStorage();
+    const a = new NodeRig({ storage: storage2 }).start();
+    a.run(6000);
+    a.micSignal = 'flat';
+    assert.ok(runUntilAlert(a, 'sensor_fault', 8000) !== undefined);
+    const b = new NodeRig({ storage: storage2 }).start();
+    b.micSignal = 'flat';
+    b.run(10_000);
+    assert.deepEqual(b.json<AlertMessage>('alert').filter((x) => x.type === 'sensor_fault' && x.boot === 2), [], 'no second raise');
+    b.micSignal = 'quiet';
+    const later = runUntilAlert(b, 'sensor_fault', 12_000);
+    assert.equal(later?.alert.fault?.active, false);
+    assertAllValid(b);
+  });
 
   const accelCases: [AccelSignal, string][] = [['flat', 'flat'], ['weightless', 'gravity'], ['off', 'no_data']];
   for (const [signal, code] of accelCases) {
