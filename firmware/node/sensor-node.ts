@@ -254,14 +254,27 @@ export class SensorNode {
 
   #countBoot(problems: string[]): number {
     const text = this.#ports.storage.read(BOOT_KEY);
-    const previous = text === undefined ? 0 : /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    let previous = text === undefined ? 0 : /^\d+$/.test(text) ? Number(text) : Number.NaN;
     if (Number.isNaN(previous)) {
-      // Receivers date alerts per boot: numbering restarts, and the fault says so.
-      problems.push(`boot counter ${JSON.stringify((text ?? '').slice(0, 20))} unreadable: boots are counted again from 1`);
+      // Receivers date alerts per boot: count on from the latest boot an alert still in the outbox names.
+      previous = this.#latestStoredBoot();
+      problems.push(`boot counter ${JSON.stringify((text ?? '').slice(0, 20))} unreadable: boots are counted again from ${previous + 1}`);
     }
-    const boot = (Number.isNaN(previous) ? 0 : previous) + 1;
+    const boot = previous + 1;
     this.#tryWrite(BOOT_KEY, String(boot));
     return boot;
+  }
+
+  /** The highest `boot` an outbox record's payload names (0 if none): alerts restored after a reboot carry theirs. */
+  #latestStoredBoot(): number {
+    const { storage } = this.#ports;
+    let latest = 0;
+    for (const key of storage.keys()) {
+      if (!/^ob(\d+|R)$/.test(key)) continue;
+      const found = /"boot":(\d+)/.exec(storage.read(key) ?? '');
+      if (found !== null) latest = Math.max(latest, Number(found[1]));
+    }
+    return latest;
   }
 
   /**
