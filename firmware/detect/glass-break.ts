@@ -572,7 +572,7 @@ export class GlassBreakDetector implements Detector {
       this.#candidateOpen = false;
     }
     const floorDb = this.#hfFloor.floorDb;
-    if (hf > 0) {
+    if (hf !== 0) {
       this.#levelFloor.update(this.#levelDb, TICK_MS);
       this.#hfFloor.update(hfDb, TICK_MS);
       if (this.#recentHfDb === NO_LEVEL_DB) this.#recentHfDb = hfDb;

@@ -259,10 +259,15 @@ export class AlertManager {
     if (summary.firstSeq !== null) features.firstDroppedSeq = summary.firstSeq;
     if (summary.lastSeq !== null) features.lastDroppedSeq = summary.lastSeq;
     for (const [type, count] of Object.entries(summary.byType)) features[`dropped_${type}`] = count;
-    const unreadable = summary.corrupt > 0 ? `${summary.corrupt} record(s) unreadable in storage at start, their alert(s) lost` : '';
-    const full = summary.dropped > 0 ? `outbox full of undelivered alerts: ${summary.dropped} alert(s) lost` +
-      (summary.firstSeq !== null ? ` (seq ${summary.firstSeq}..${summary.lastSeq})` : '') : '';
-    const detail = full === '' ? `outbox: ${unreadable}` : unreadable === '' ? full : `${full}; ${unreadable}`;
+    const parts: string[] = [];
+    if (summary.dropped > 0) {
+      parts.push(`outbox full of undelivered alerts: ${summary.dropped} alert(s) lost` +
+        (summary.firstSeq !== null ? ` (seq ${summary.firstSeq}..${summary.lastSeq})` : ''));
+    }
+    if (summary.corrupt > 0) {
+      parts.push(`${parts.length === 0 ? 'outbox: ' : ''}${summary.corrupt} record(s) unreadable in storage at start, their alert(s) lost`);
+    }
+    const detail = parts.join('; ');
     const now = this.#o.clock.uptimeMs();
     if (reuse === undefined) this.#setState('node_fault', now);
     return this.#build('node_fault', 'critical', 1, false, [], now, now, 0, cleanFeatures(features),

@@ -537,7 +537,6 @@ export type ConfigChange =
   | { ok: true; config: NodeConfig; overrides: JsonObject; changed: string[] }
   | { ok: false; errors: string[] };
 
-
 /**
  * A cmd/config request against the current overrides. merge: `patch` is a merge patch onto the current
  * configuration (null resets a key to its default). replace: `patch` replaces all overrides (every key

@@ -108,6 +108,20 @@ function addToSummary(summary: OverflowSummary, message: OutboxMessage): void {
   summary.byType[type] = (summary.byType[type] ?? 0) + 1;
 }
 
+/**
+ * The highest `boot` the payload of an outbox record in `storage` names, 0 if none: alerts still queued
+ * carry the boot they were raised in (read before the outbox is loaded, to count boots on from it).
+ */
+export function latestStoredBoot(storage: Storage): number {
+  let latest = 0;
+  for (const key of storage.keys()) {
+    if (!SLOT_KEY.test(key) && key !== RESERVED_KEY) continue;
+    const found = /"boot":(\d+)/.exec(storage.read(key) ?? '');
+    if (found !== null) latest = Math.max(latest, Number(found[1]));
+  }
+  return latest;
+}
+
 const isCount = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 0;
 const isSeqOrNull = (value: unknown): boolean => value === null || isCount(value);
 

@@ -19,7 +19,7 @@ import {
 } from './protocol';
 import { AlertManager, SEQ_KEY } from './alert-manager';
 import type { OutboxMessage } from './outbox';
-import { Outbox } from './outbox';
+import { Outbox, latestStoredBoot } from './outbox';
 import { OrientationWatch, SensorHealth, absentSensorReport } from './health';
 import { TelemetryStream } from './telemetry';
 import type { Command, CommandVerifier } from './commands';
@@ -257,24 +257,12 @@ export class SensorNode {
     let previous = text === undefined ? 0 : /^\d+$/.test(text) ? Number(text) : Number.NaN;
     if (Number.isNaN(previous)) {
       // Receivers date alerts per boot: count on from the latest boot an alert still in the outbox names.
-      previous = this.#latestStoredBoot();
+      previous = latestStoredBoot(this.#ports.storage);
       problems.push(`boot counter ${JSON.stringify((text ?? '').slice(0, 20))} unreadable: boots are counted again from ${previous + 1}`);
     }
     const boot = previous + 1;
     this.#tryWrite(BOOT_KEY, String(boot));
     return boot;
-  }
-
-  /** The highest `boot` an outbox record's payload names (0 if none): alerts restored after a reboot carry theirs. */
-  #latestStoredBoot(): number {
-    const { storage } = this.#ports;
-    let latest = 0;
-    for (const key of storage.keys()) {
-      if (!/^ob(\d+|R)$/.test(key)) continue;
-      const found = /"boot":(\d+)/.exec(storage.read(key) ?? '');
-      if (found !== null) latest = Math.max(latest, Number(found[1]));
-    }
-    return latest;
   }
 
   /**
